@@ -1,0 +1,381 @@
+"""The autograd engine: `Function` (one class per op), grad mode, anomaly mode and backward.
+
+Two kinds of node live in one graph: `Tensor` (a NumPy array) and `Value` (a Python float).
+The engine is written against a small protocol that both implement:
+
+    node.data           the forward result (ndarray for Tensors, float for Values)
+    node.grad           the accumulated gradient (or None / 0.0)
+    node.requires_grad  whether gradients flow into the node
+    node._ctx           the Function that made the node, or None for a leaf
+    node._scalar        True for Values (Python-float gradients, micrograd semantics)
+    node._retain        True when an intermediate keeps its gradient (`retain_grad()`)
+
+A Function instance is the edge bundle of one op: it holds its inputs (`parents`), which of them
+need a gradient (`needs`) and whatever its backward needs. It never refers to its output, so the
+graph has no reference cycles and is freed by reference counting as soon as it is dropped.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+import traceback
+from typing import Any, Callable, TypeVar
+
+import numpy as np
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+# ----------------------------------------------------------------------------- grad mode
+
+
+class _GradMode(threading.local):
+    enabled = True
+
+
+_grad_mode = _GradMode()
+
+
+def is_grad_enabled() -> bool:
+    """Whether new ops record a graph in this thread (like `torch.is_grad_enabled`)."""
+    return _grad_mode.enabled
+
+
+class set_grad_enabled:
+    """Turn graph recording on or off in this thread; usable as a context manager or decorator."""
+
+    def __init__(self, mode: bool = True) -> None:
+        self.mode = bool(mode)
+        self.prev: list[bool] = []
+
+    def __enter__(self) -> None:
+        self.prev.append(_grad_mode.enabled)
+        _grad_mode.enabled = self.mode
+
+    def __exit__(self, *exc: object) -> None:
+        _grad_mode.enabled = self.prev.pop()
+
+    def __call__(self, fn: F) -> F:
+        mode = self.mode
+
+        @functools.wraps(fn)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            with set_grad_enabled(mode):
+                return fn(*args, **kwargs)
+
+        return wrapper  # type: ignore[return-value]
+
+
+class no_grad(set_grad_enabled):
+    """Context manager and decorator that stops recording the graph (like `torch.no_grad`).
+
+    >>> with no_grad():
+    ...     y = x * 2        # y.requires_grad is False
+    """
+
+    def __init__(self) -> None:
+        super().__init__(False)
+
+
+class enable_grad(set_grad_enabled):
+    """Context manager and decorator that turns recording back on inside `no_grad`."""
+
+    def __init__(self) -> None:
+        super().__init__(True)
+
+
+# ----------------------------------------------------------------------------- anomaly mode
+
+
+class _Anomaly:
+    enabled = False
+
+
+_anomaly = _Anomaly()
+
+
+class detect_anomaly:
+    """Raise `FloatingPointError` naming the first op whose forward or backward made NaN or inf.
+
+    Off by default; when off it costs one attribute test per op.
+
+    >>> with tl.detect_anomaly():
+    ...     (Tensor([0.0]).log() * 0).sum().backward()   # FloatingPointError: Log produced -inf
+    """
+
+    def __init__(self) -> None:
+        self.prev = False
+
+    def __enter__(self) -> detect_anomaly:
+        self.prev = _anomaly.enabled
+        _anomaly.enabled = True
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        _anomaly.enabled = self.prev
+
+
+def _call_site() -> str:
+    """The innermost stack frame outside this package, as 'file:line in function'."""
+    package = __file__.rsplit("/", 1)[0]
+    for frame in reversed(traceback.extract_stack()):
+        if not frame.filename.startswith(package):
+            return f"{frame.filename}:{frame.lineno} in {frame.name}"
+    return "<unknown>"
+
+
+def _nonfinite(x: Any) -> str | None:
+    """'nan' or 'inf' when x holds one (None otherwise); non-float data never does."""
+    a = np.asarray(x)
+    if a.dtype.kind not in "fc":
+        return None
+    if np.isnan(a).any():
+        return "nan"
+    if np.isinf(a).any():
+        return "inf"
+    return None
+
+
+def _check_forward(ctx: Function, xs: tuple, out: Any) -> None:
+    ctx.site = _call_site()
+    bad = _nonfinite(out)
+    if bad is None:
+        return
+    name = type(ctx).__name__
+    if any(_nonfinite(x.data) for x in xs):
+        raise FloatingPointError(
+            f"{name} received an input that already held nan/inf (it came from data, not from "
+            f"an op), called from {ctx.site}"
+        )
+    raise FloatingPointError(f"{name} produced {bad} in forward, called from {ctx.site}")
+
+
+def _check_backward(ctx: Function, grads: tuple) -> None:
+    for i, g in enumerate(grads):
+        bad = None if g is None or type(g) is Sparse else _nonfinite(g)
+        if bad is not None:
+            raise FloatingPointError(
+                f"{type(ctx).__name__} produced {bad} in backward (gradient of input {i}), "
+                f"forward called from {getattr(ctx, 'site', '<unknown>')}"
+            )
+
+
+# ----------------------------------------------------------------------------- Function
+
+
+class Function:
+    """One differentiable op: `forward` on raw data, `backward` from the output gradient `g`.
+
+    Subclass it to add your own op (this is how every built-in op is written):
+
+    >>> class Cube(tl.Function):
+    ...     def forward(self, x):          # x: np.ndarray
+    ...         self.x = x                 # save what backward needs
+    ...         return x ** 3
+    ...     def backward(self, g):         # g: gradient of the output, same shape as it
+    ...         return (3 * self.x**2 * g,)  # one gradient per input (None when not needed)
+    >>> y = Cube.apply(t)
+
+    `apply(*inputs, **params)` takes nodes (Tensors or Values) positionally and non-differentiable
+    parameters by keyword. Backward may return gradients in the broadcast shape of the output:
+    the engine sums them back to each input's shape. `self.needs[i]` says whether input i needs a
+    gradient, so backward can skip work nobody uses.
+    """
+
+    __slots__ = ("parents", "needs", "__dict__")
+    node: Any = None  # the class outputs are wrapped in: Tensor (set by tensor.py) or Value
+    freed = False  # set once backward has released what the op saved
+    summed: dict[int, tuple] | None = None  # input index -> (gradient shape, input shape, axes)
+
+    def forward(self, *args: Any, **kwargs: Any) -> Any:
+        raise NotImplementedError
+
+    def backward(self, g: Any) -> tuple:
+        raise NotImplementedError
+
+    @classmethod
+    def apply(cls, *xs: Any, **kwargs: Any) -> Any:
+        """Run the op on nodes `xs` and record it in the graph when any input needs a gradient."""
+        ctx = cls()
+        if _grad_mode.enabled:
+            needs = tuple([x.requires_grad for x in xs])
+            track = True in needs
+        else:
+            needs = (False,) * len(xs)
+            track = False
+        ctx.needs = needs
+        out = ctx.forward(*[x.data for x in xs], **kwargs)
+        if _anomaly.enabled:
+            _check_forward(ctx, xs, out)
+        if track:
+            ctx.parents = xs
+            return cls.node._from_op(out, ctx)
+        return cls.node._from_op(out, None)
+
+    def release(self) -> None:
+        """Free what forward saved; keep the graph's shape (parents, op name, summed axes)."""
+        d = self.__dict__
+        kept = {k: d[k] for k in ("op", "summed", "site") if k in d}
+        d.clear()
+        d.update(kept)
+        d["freed"] = True
+
+    @property
+    def name(self) -> str:
+        """The op's name as graph drawings show it."""
+        return self.__dict__.get("op") or getattr(type(self), "op", None) or type(self).__name__
+
+
+class Sparse:
+    """A gradient that is zero except at one index: what taking one element as a Value sends back.
+
+    The engine adds it into the input's gradient in place, so pulling all n elements out of a
+    tensor costs O(n), not O(n^2).
+    """
+
+    __slots__ = ("index", "value")
+
+    def __init__(self, index: Any, value: float) -> None:
+        self.index = index
+        self.value = value
+
+
+# ----------------------------------------------------------------------------- backward
+
+FREED_MESSAGE = (
+    "Trying to backward through the graph a second time: its saved arrays were freed by the "
+    "first backward(). Call backward(retain_graph=True) the first time if you need to do this."
+)
+
+
+def _unbroadcast(g: np.ndarray, shape: tuple) -> tuple[np.ndarray, tuple]:
+    """Sum gradient g (shape of a broadcast result) back to an input of the given shape."""
+    lead = g.ndim - len(shape)
+    axes = tuple(range(lead)) + tuple(
+        i + lead for i, n in enumerate(shape) if n == 1 and g.shape[i + lead] != 1
+    )
+    if axes:
+        g = g.sum(axis=axes)
+    return g.reshape(shape), axes
+
+
+def backward(root: Any, g: Any, retain_graph: bool = False, micrograd: bool = False) -> None:
+    """Propagate gradient g from root to every node of its graph that requires a gradient.
+
+    Nodes are visited in an order where each is reached only after all of its consumers
+    (Kahn's algorithm over a dependency count), iteratively, so the depth of the graph is
+    unbounded. `micrograd=True` gives micrograd's semantics to Value nodes: each propagates
+    its whole accumulated `.grad`, and nothing is freed.
+    """
+    # 1) count the edges into each node that needs a gradient; refuse a freed graph up front
+    deps: dict[int, int] = {}
+    stack = [root]
+    while stack:
+        ctx = stack.pop()._ctx
+        if ctx is None:
+            continue
+        if ctx.freed:
+            raise RuntimeError(FREED_MESSAGE)
+        for p, need in zip(ctx.parents, ctx.needs):
+            if need:
+                k = id(p)
+                if k in deps:
+                    deps[k] += 1
+                else:
+                    deps[k] = 1
+                    stack.append(p)
+
+    free = not (retain_graph or micrograd)
+    grads: dict[int, Any] = {id(root): g}
+    fresh: set[int] = set()  # keys whose array the engine allocated, so may add into in place
+    handed: set[int] = set()  # arrays given to a leaf's .grad during this pass
+    ready = [root]
+    while ready:
+        node = ready.pop()
+        ctx = node._ctx
+        if micrograd and node._scalar:
+            gn = node.grad
+        else:
+            gn = grads.pop(id(node), None)
+        if gn is not None and not node._scalar:
+            if ctx is None or node._retain:
+                _store_grad(node, gn, handed, id(node) in fresh)
+        if ctx is None:
+            continue
+        if type(ctx) is Manual:
+            # a micrograd-style node built by hand: its closure updates its children itself
+            if gn is not None:
+                node._backward()
+            in_grads: tuple = (None,) * len(ctx.parents)
+        elif gn is None:
+            in_grads = (None,) * len(ctx.parents)
+        else:
+            in_grads = ctx.backward(gn)
+            if _anomaly.enabled:
+                _check_backward(ctx, in_grads)
+        if free:
+            ctx.release()
+        for i, p in enumerate(ctx.parents):
+            if not ctx.needs[i]:
+                continue
+            k = id(p)
+            pg = in_grads[i]
+            if pg is not None:
+                if p._scalar:
+                    pg = float(pg)
+                    p.grad += pg
+                    if not micrograd:
+                        grads[k] = grads.get(k, 0.0) + pg
+                elif type(pg) is Sparse:
+                    buf = grads.get(k)
+                    if buf is None:
+                        buf = grads[k] = np.zeros(p.data.shape, p.data.dtype)
+                        fresh.add(k)
+                    elif k not in fresh:
+                        buf = grads[k] = np.array(buf, dtype=p.data.dtype)
+                        fresh.add(k)
+                    buf[pg.index] += pg.value
+                else:
+                    shape = p.data.shape
+                    if pg.shape != shape:
+                        pg, axes = _unbroadcast(pg, shape)
+                        if ctx.summed is None:
+                            ctx.summed = {}
+                        ctx.summed[i] = (in_grads[i].shape, shape, axes)
+                    if pg.dtype != p.data.dtype:
+                        pg = pg.astype(p.data.dtype)
+                    buf = grads.get(k)
+                    if buf is None:
+                        grads[k] = pg
+                    elif k in fresh:
+                        buf += pg
+                    else:
+                        grads[k] = buf + pg
+                        fresh.add(k)
+            deps[k] -= 1
+            if deps[k] == 0:
+                ready.append(p)
+
+
+def _store_grad(node: Any, g: Any, handed: set[int], owned: bool) -> None:
+    """Accumulate g into node.grad, copying g unless the node can own it outright."""
+    g = np.asarray(g)
+    if node.grad is not None:
+        node.grad = node.grad + g
+        return
+    base = g.base
+    shared = id(g) in handed or (base is not None and id(base) in handed)
+    if not owned and (shared or not g.flags.owndata or not g.flags.writeable):
+        g = g.copy()
+    handed.add(id(g))
+    node.grad = g
+
+
+class Manual(Function):
+    """The edge bundle of a Value built by hand, micrograd-style (`Value(x, (a, b), '+')`)."""
+
+    def __init__(self, children: tuple, op: str) -> None:
+        self.parents = children
+        self.needs = (True,) * len(children)
+        self.op = op
