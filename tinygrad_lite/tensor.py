@@ -253,7 +253,7 @@ class Tensor:
         if self.dtype not in (_defaults.dtype, int64, bool_):
             extras.append(f"dtype={self.dtype}")
         if self._ctx is not None:
-            extras.append(f"grad_fn=<{self._ctx.name}>")
+            extras.append(f"grad_fn=<{type(self._ctx).__name__}>")
         elif self.requires_grad:
             extras.append("requires_grad=True")
         return "Tensor(" + ", ".join([body, *extras]) + ")"
