@@ -326,4 +326,43 @@ class Value:
         autograd.backward(self, None, micrograd=True)
 
 
+class ElementView(Value):
+    """A Value that *is* one element of a Tensor: `.data` and `.grad` read and write the
+    Tensor's arrays, so `p.data -= lr * p.grad` updates the weight matrix in place.
+
+    This is how micrograd's `parameters()` list is served by weight matrices: the views are
+    leaves, and whatever flows into them (e.g. an L2 penalty `p * p`) lands in the Tensor's grad.
+    """
+
+    __slots__ = ("_t", "_i")
+
+    def __init__(self, t: Any, index: tuple) -> None:
+        self._t, self._i = t, index
+        self._ctx = None
+        self.label = ""
+        self._bw = None
+
+    @property  # type: ignore[override]
+    def data(self) -> float:
+        return float(self._t.data[self._i])
+
+    @data.setter
+    def data(self, v: float) -> None:
+        self._t.data[self._i] = v
+
+    @property  # type: ignore[override]
+    def grad(self) -> float:
+        g = self._t.grad
+        return 0.0 if g is None else float(g[self._i])
+
+    @grad.setter
+    def grad(self, v: float) -> None:
+        t = self._t
+        if t.grad is None:
+            if v == 0:
+                return  # a missing gradient already reads as 0
+            t.grad = np.zeros(t.data.shape, t.data.dtype)
+        t.grad[self._i] = v
+
+
 ScalarFunction.node = Value

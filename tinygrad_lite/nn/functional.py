@@ -1,0 +1,84 @@
+"""Functional forms of layers and activations (`tl.nn.functional`, like `torch.nn.functional`).
+
+The losses live in losses.py and are re-exported here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .. import ops
+from ..tensor import Tensor, default_generator
+
+
+def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
+    """x @ weight.T + bias, with weight laid out (out, in) as in `torch.nn.functional.linear`."""
+    if x.shape[-1:] != weight.shape[-1:]:
+        raise ValueError(
+            f"linear: input has {x.shape[-1] if x.ndim else 0} features (shape {x.shape}) "
+            f"but the weight {weight.shape} expects {weight.shape[-1]}"
+        )
+    if bias is None:
+        return ops.Linear.apply(x, weight)
+    return ops.Linear.apply(x, weight, bias)
+
+
+def relu(x: Tensor) -> Tensor:
+    """max(x, 0)."""
+    return x.relu()
+
+
+def leaky_relu(x: Tensor, negative_slope: float = 0.01) -> Tensor:
+    """x where x > 0, negative_slope * x elsewhere."""
+    return x.leaky_relu(negative_slope)
+
+
+def gelu(x: Tensor, approximate: str = "none") -> Tensor:
+    """x * Phi(x) (exact erf form, or `approximate='tanh'`)."""
+    return x.gelu(approximate)
+
+
+def sigmoid(x: Tensor) -> Tensor:
+    """1 / (1 + exp(-x))."""
+    return x.sigmoid()
+
+
+def tanh(x: Tensor) -> Tensor:
+    """Hyperbolic tangent."""
+    return x.tanh()
+
+
+def softplus(x: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
+    """log(1 + exp(beta x)) / beta."""
+    return x.softplus(beta, threshold)
+
+
+def softmax(x: Tensor, dim: int = -1) -> Tensor:
+    """exp(x) / sum(exp(x)) along dim."""
+    return x.softmax(dim)
+
+
+def log_softmax(x: Tensor, dim: int = -1) -> Tensor:
+    """log(softmax(x)) along dim, stable for large inputs."""
+    return x.log_softmax(dim)
+
+
+def dropout(x: Tensor, p: float = 0.5, training: bool = True) -> Tensor:
+    """Zero each element with probability p and scale the rest by 1 / (1 - p) while training."""
+    if not 0.0 <= p <= 1.0:
+        raise ValueError(f"dropout: p must be in [0, 1], got {p}")
+    if not training or p == 0.0:
+        return x
+    if p == 1.0:
+        return x * 0.0
+    draw = x.dtype if x.dtype in (np.float32, np.float64) else np.float64  # float32 x: float32 draws
+    keep = default_generator().random(x.shape, dtype=draw) >= p
+    mask = Tensor._from_op(keep.astype(x.dtype) * (1.0 / (1.0 - p)), None)
+    return x * mask
+
+
+def pad(x: Tensor, pad: Any, value: float = 0.0) -> Tensor:
+    """Constant padding with `torch.nn.functional.pad`'s widths (last axis first)."""
+    return x.pad(pad, value)
