@@ -10,7 +10,6 @@ Composite ops (mean, var, softmax, ...) are built from these in tensor.py and ha
 from __future__ import annotations
 
 import math
-from typing import Any
 
 import numpy as np
 
@@ -552,24 +551,35 @@ class CrossEntropy(Function):
         if reduction == "none":
             return loss.astype(x.dtype, copy=False)
         total = loss.sum(dtype=x.dtype)
-        # NOTE: count is a NumPy int; dividing by it keeps x's dtype (a float64 scalar would not)
-        return total / x.dtype.type(count) if reduction == "mean" else total
+        if reduction == "sum":
+            return total
+        # NOTE: count is a NumPy int; dividing by it keeps x's dtype (a float64 scalar would not).
+        # Every target ignored gives 0/0 = nan, as in PyTorch (and zero gradients, below).
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return total / x.dtype.type(count)
 
     def backward(self, g):
         logp = self.logp
         n, c = logp.shape
+        eps = self.smoothing
+        if self.reduction == "none":
+            scale = g[:, None]  # (N, 1)
+        elif self.reduction == "mean":
+            scale = g / self.count if self.count else g * 0
+        else:
+            scale = g
+        scale = np.asarray(scale).astype(logp.dtype, copy=False)
         p = np.exp(logp)  # softmax (N, C)
         if self.target is None:
             # d/dx of -sum_c q_c log p_c is p * sum(q) - q; here sum(q) = 1 for kept rows
-            eps = self.smoothing
             grad = p
             grad[np.arange(n), self.t] -= 1 - eps
             if eps:
                 grad -= eps / c
             grad *= self.keep[:, None]
-        else:
-            grad = p * self.target.sum(axis=1, keepdims=True) - self.target
-        if self.reduction == "none":
-            return (grad * g[:, None],)
-        scale = g / self.count if self.reduction == "mean" else g
-        return (grad * scale.astype(grad.dtype),)
+            return grad * scale, None
+        q = self.target
+        grad = p * q.sum(axis=1, keepdims=True) - q
+        # the loss is linear in the target: d/d target = -(1 - eps) log p
+        gt = -(1 - eps) * logp * scale if self.needs[1] else None
+        return grad * scale, gt

@@ -73,7 +73,9 @@ def dropout(x: Tensor, p: float = 0.5, training: bool = True) -> Tensor:
         return x
     if p == 1.0:
         return x * 0.0
-    draw = x.dtype if x.dtype in (np.float32, np.float64) else np.float64  # float32 x: float32 draws
+    draw = (
+        x.dtype if x.dtype in (np.float32, np.float64) else np.float64
+    )  # float32 x: float32 draws
     keep = default_generator().random(x.shape, dtype=draw) >= p
     mask = Tensor._from_op(keep.astype(x.dtype) * (1.0 / (1.0 - p)), None)
     return x * mask
@@ -82,3 +84,35 @@ def dropout(x: Tensor, p: float = 0.5, training: bool = True) -> Tensor:
 def pad(x: Tensor, pad: Any, value: float = 0.0) -> Tensor:
     """Constant padding with `torch.nn.functional.pad`'s widths (last axis first)."""
     return x.pad(pad, value)
+
+
+from .losses import (  # noqa: E402  (the losses build on the activations above)
+    binary_cross_entropy,
+    binary_cross_entropy_with_logits,
+    cross_entropy,
+    hinge_loss,
+    l1_loss,
+    mse_loss,
+    nll_loss,
+)
+
+__all__ = [
+    "binary_cross_entropy",
+    "binary_cross_entropy_with_logits",
+    "cross_entropy",
+    "dropout",
+    "gelu",
+    "hinge_loss",
+    "l1_loss",
+    "leaky_relu",
+    "linear",
+    "log_softmax",
+    "mse_loss",
+    "nll_loss",
+    "pad",
+    "relu",
+    "sigmoid",
+    "softmax",
+    "softplus",
+    "tanh",
+]
