@@ -21,8 +21,9 @@ from .module import Module, Parameter
 class Linear(Module):
     """y = x @ weight.T + bias, weight of shape (out, in) (like `torch.nn.Linear`, same init)."""
 
-    def __init__(self, in_features: int, out_features: int, bias: bool = True,
-                 dtype: Any = None) -> None:
+    def __init__(
+        self, in_features: int, out_features: int, bias: bool = True, dtype: Any = None
+    ) -> None:
         super().__init__()
         self.in_features, self.out_features = in_features, out_features
         dt = dtype or get_default_dtype()
@@ -39,11 +40,15 @@ class Linear(Module):
 
     def forward(self, x: Any) -> Tensor:
         x = x if isinstance(x, Tensor) else Tensor(x, dtype=self.weight.dtype)
+        if x.dtype.kind not in "fc":  # integer pixels and the like: compute in the weights' dtype
+            x = x.astype(self.weight.dtype)
         return F.linear(x, self.weight, self.bias)
 
     def extra_repr(self) -> str:
-        return (f"in_features={self.in_features}, out_features={self.out_features}, "
-                f"bias={self.bias is not None}")
+        return (
+            f"in_features={self.in_features}, out_features={self.out_features}, "
+            f"bias={self.bias is not None}"
+        )
 
 
 # ----------------------------------------------------------------------------- micrograd's layers
@@ -77,9 +82,16 @@ class Layer(Module):
     Accepts micrograd's `Layer(nin, nout)` and the seed's `Layer(num_inputs=3, num_neurons=4)`.
     """
 
-    def __init__(self, nin: int | None = None, nout: int | None = None, nonlin: bool = True, *,
-                 num_inputs: int | None = None, num_neurons: int | None = None,
-                 dtype: Any = None) -> None:
+    def __init__(
+        self,
+        nin: int | None = None,
+        nout: int | None = None,
+        nonlin: bool = True,
+        *,
+        num_inputs: int | None = None,
+        num_neurons: int | None = None,
+        dtype: Any = None,
+    ) -> None:
         super().__init__()
         nin = nin if nin is not None else num_inputs
         nout = nout if nout is not None else num_neurons
@@ -117,8 +129,14 @@ class Neuron(Layer):
     """micrograd's `Neuron`: one output, ReLU unless `nonlin=False`. `Neuron(nin)` and the
     seed's `Neuron(input_size=3)` both work; a (batch, nin) Tensor gives a (batch,) Tensor."""
 
-    def __init__(self, nin: int | None = None, nonlin: bool = True, *,
-                 input_size: int | None = None, dtype: Any = None) -> None:
+    def __init__(
+        self,
+        nin: int | None = None,
+        nonlin: bool = True,
+        *,
+        input_size: int | None = None,
+        dtype: Any = None,
+    ) -> None:
         nin = nin if nin is not None else input_size
         if nin is None:
             raise TypeError("Neuron needs nin (or input_size)")
@@ -141,9 +159,16 @@ class MLP(Module):
     `MLP(nin, nouts)` and the seed's `MLP(input_size=3, layer_sizes=[4, 4, 1])` both work.
     """
 
-    def __init__(self, nin: int | None = None, nouts: list[int] | None = None, *,
-                 input_size: int | None = None, layer_sizes: list[int] | None = None,
-                 dtype: Any = None, layer: type[Layer] = Layer) -> None:
+    def __init__(
+        self,
+        nin: int | None = None,
+        nouts: list[int] | None = None,
+        *,
+        input_size: int | None = None,
+        layer_sizes: list[int] | None = None,
+        dtype: Any = None,
+        layer: type[Layer] = Layer,
+    ) -> None:
         super().__init__()
         nin = nin if nin is not None else input_size
         nouts = nouts if nouts is not None else layer_sizes
@@ -290,8 +315,15 @@ class BatchNorm1d(Module):
     """Normalise each feature over the batch (like `torch.nn.BatchNorm1d`; input (N, C) or
     (N, C, L)). Running statistics use the unbiased variance, normalisation the biased one."""
 
-    def __init__(self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1,
-                 affine: bool = True, track_running_stats: bool = True, dtype: Any = None) -> None:
+    def __init__(
+        self,
+        num_features: int,
+        eps: float = 1e-5,
+        momentum: float | None = 0.1,
+        affine: bool = True,
+        track_running_stats: bool = True,
+        dtype: Any = None,
+    ) -> None:
         super().__init__()
         dt = dtype or get_default_dtype()
         self.num_features, self.eps, self.momentum = num_features, eps, momentum
@@ -316,7 +348,7 @@ class BatchNorm1d(Module):
             n = x.size // self.num_features
             if self.training and n <= 1:
                 raise ValueError(
-                    f"BatchNorm1d: training needs more than 1 value per channel, got input {x.shape}"
+                    f"BatchNorm1d: training needs more than 1 value per channel, input {x.shape}"
                 )
             mean = x.mean(axes, keepdims=True)
             d = x - mean
@@ -346,15 +378,23 @@ class BatchNorm1d(Module):
         rv += m * unbiased
 
     def extra_repr(self) -> str:
-        return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, "
-                f"affine={self.affine}, track_running_stats={self.track_running_stats}")
+        return (
+            f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, "
+            f"affine={self.affine}, track_running_stats={self.track_running_stats}"
+        )
 
 
 class LayerNorm(Module):
     """Normalise over the last dims given by `normalized_shape` (like `torch.nn.LayerNorm`)."""
 
-    def __init__(self, normalized_shape: Any, eps: float = 1e-5, elementwise_affine: bool = True,
-                 bias: bool = True, dtype: Any = None) -> None:
+    def __init__(
+        self,
+        normalized_shape: Any,
+        eps: float = 1e-5,
+        elementwise_affine: bool = True,
+        bias: bool = True,
+        dtype: Any = None,
+    ) -> None:
         super().__init__()
         shape = (normalized_shape,) if isinstance(normalized_shape, int) else normalized_shape
         self.normalized_shape = tuple(int(n) for n in shape)
@@ -368,7 +408,8 @@ class LayerNorm(Module):
         k = len(self.normalized_shape)
         if x.shape[x.ndim - k :] != self.normalized_shape:
             raise ValueError(
-                f"LayerNorm: input {x.shape} does not end in normalized_shape {self.normalized_shape}"
+                f"LayerNorm: input {x.shape} does not end in normalized_shape "
+                f"{self.normalized_shape}"
             )
         axes = tuple(range(x.ndim - k, x.ndim))
         d = x - x.mean(axes, keepdims=True)
@@ -380,5 +421,8 @@ class LayerNorm(Module):
         return xhat
 
     def extra_repr(self) -> str:
-        return (f"{self.normalized_shape}, eps={self.eps}, "
-                f"elementwise_affine={self.elementwise_affine}")
+        bias = self.elementwise_affine and self.bias is not None
+        return (
+            f"{self.normalized_shape}, eps={self.eps}, "
+            f"elementwise_affine={self.elementwise_affine}, bias={bias}"
+        )

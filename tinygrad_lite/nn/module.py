@@ -62,20 +62,30 @@ class Module:
 
     def __setattr__(self, name: str, value: Any) -> None:
         params, buffers, modules = self._registry()
-        params.pop(name, None)
-        modules.pop(name, None)
-        if isinstance(value, Parameter) or (
+        is_param = isinstance(value, Parameter) or (
             isinstance(value, Tensor) and value.requires_grad and value.is_leaf
-        ):
+        )
+        if name in params and not is_param and value is not None:
+            raise TypeError(
+                f"cannot assign {type(value).__name__} to parameter {name!r} of "
+                f"{type(self).__name__} (a Parameter, a leaf Tensor that requires grad, or None)"
+            )
+        # NOTE: a name keeps its place in its registry when reassigned (dict assignment keeps
+        # order), so parameter order and optimizer state numbering stay stable
+        if is_param or (name in params and value is None):
+            modules.pop(name, None)
+            buffers.pop(name, None)
             params[name] = value
-            buffers.pop(name, None)
         elif isinstance(value, Module):
-            modules[name] = value
+            params.pop(name, None)
             buffers.pop(name, None)
+            modules[name] = value
         elif name in buffers:
             if value is not None and not isinstance(value, Tensor):
                 raise TypeError(f"buffer {name!r} must be a Tensor or None, got {type(value)}")
             buffers[name] = value
+        else:
+            modules.pop(name, None)
         # NOTE: registered objects also live in __dict__, so reading self.weight is a plain
         # attribute lookup on the hot path (PyTorch goes through __getattr__)
         object.__setattr__(self, name, value)
@@ -83,13 +93,16 @@ class Module:
     def __delattr__(self, name: str) -> None:
         for reg in self._registry():
             reg.pop(name, None)
+        self.__dict__["_non_persistent"].discard(name)
         object.__delattr__(self, name)
 
     def register_buffer(self, name: str, tensor: Tensor | None, persistent: bool = True) -> None:
         """Register non-trainable state (e.g. BatchNorm's running mean) that state_dict saves."""
         _, buffers, _ = self._registry()
         buffers[name] = tensor
-        if not persistent:
+        if persistent:
+            self.__dict__["_non_persistent"].discard(name)
+        else:
             self.__dict__["_non_persistent"].add(name)
         object.__setattr__(self, name, tensor)
 
@@ -171,9 +184,10 @@ class Module:
         return [b for _, b in self.named_buffers()]
 
     def apply(self, fn: Callable[[Module], None]) -> Module:
-        """Call fn on every submodule, then on self (like `torch.nn.Module.apply`)."""
-        for m in list(self.modules())[::-1]:
-            fn(m)
+        """Call fn on each child's subtree in order, then on self (like `torch.nn.Module.apply`)."""
+        for m in self.children():
+            m.apply(fn)
+        fn(self)
         return self
 
     # --- modes and gradients
@@ -221,18 +235,26 @@ class Module:
     def state_dict(self) -> OrderedDict[str, Tensor]:
         """Parameters and persistent buffers by dotted name (PyTorch's keys and layouts).
 
-        Values are detached Tensors sharing the module's arrays, as in PyTorch.
+        Values are detached Tensors sharing the module's arrays, as in PyTorch. A submodule
+        registered under two names is saved under both, as PyTorch does.
         """
         sd: OrderedDict[str, Tensor] = OrderedDict()
-        for mod_name, m in self.named_modules():
-            params, buffers, _ = m._registry()
+        stack: list[tuple[str, Module]] = [("", self)]
+        while stack:
+            prefix, m = stack.pop()
+            params, buffers, modules = m._registry()
             skip = m.__dict__["_non_persistent"]
             for name, t in [*params.items(), *buffers.items()]:
                 if t is not None and name not in skip:
-                    sd[f"{mod_name}.{name}" if mod_name else name] = t.detach()
+                    sd[prefix + name] = t.detach()
+            for name, sub in reversed(list(modules.items())):
+                if sub is not None:
+                    stack.append((f"{prefix}{name}.", sub))
         return sd
 
-    def load_state_dict(self, state_dict: Mapping[str, Any], strict: bool = True) -> IncompatibleKeys:
+    def load_state_dict(
+        self, state_dict: Mapping[str, Any], strict: bool = True
+    ) -> IncompatibleKeys:
         """Copy arrays into this module's parameters and buffers, in place.
 
         Every key and shape is checked before anything is written: missing or unexpected keys
@@ -248,21 +270,26 @@ class Module:
             arr = np.asarray(state_dict[k].detach() if _is_torch(state_dict[k]) else state_dict[k])
             if arr.shape != t.shape:
                 mismatched.append(f"{k}: checkpoint {arr.shape}, model {t.shape}")
-            arrays[k] = arr
+                continue
+            try:  # convert now, so that a bad value fails before anything is written
+                arrays[k] = arr.astype(t.dtype)
+            except (TypeError, ValueError):
+                mismatched.append(f"{k}: checkpoint dtype {arr.dtype} cannot become {t.dtype}")
         problems = []
         if strict and missing:
             problems.append(f"missing keys {missing}")
         if strict and unexpected:
             problems.append(f"unexpected keys {unexpected}")
         if mismatched:
-            problems.append("shape mismatch for " + "; ".join(mismatched))
+            problems.append("mismatch for " + "; ".join(mismatched))
         if problems:
             raise RuntimeError(
-                f"load_state_dict for {type(self).__name__}: " + ", ".join(problems)
+                f"load_state_dict for {type(self).__name__}: "
+                + ", ".join(problems)
                 + "; nothing was loaded"
             )
         for k, arr in arrays.items():
-            np.copyto(own[k].data, arr, casting="unsafe")
+            own[k].data[...] = arr
         return IncompatibleKeys(missing, unexpected)
 
     # --- printing
