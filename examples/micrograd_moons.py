@@ -27,7 +27,7 @@ def train_scalar(model, X, y, steps):
         scores = list(map(model, inputs))
         losses = [(1 + -yi * scorei).relu() for yi, scorei in zip(y, scores)]
         data_loss = sum(losses) * (1.0 / len(losses))
-        reg_loss = 1e-4 * sum((p * p for p in model.parameters()))
+        reg_loss = 1e-4 * sum(p * p for p in model.parameters())
         accuracy = [(yi > 0) == (scorei.data > 0) for yi, scorei in zip(y, scores)]
         return data_loss + reg_loss, sum(accuracy) / len(accuracy)
 
@@ -110,8 +110,10 @@ def main() -> None:
     print("\n2) tensor API (one batch):")
     tensor_step = train_tensor(model, X, y, args.steps)
 
-    print(f"\ntime per step: micrograd API {scalar_step * 1e3:.1f} ms, "
-          f"tensor API {tensor_step * 1e3:.2f} ms ({scalar_step / tensor_step:.0f}x faster)")
+    print(
+        f"\ntime per step: micrograd API {scalar_step * 1e3:.1f} ms, "
+        f"tensor API {tensor_step * 1e3:.2f} ms ({scalar_step / tensor_step:.0f}x faster)"
+    )
     if args.plot:
         plot_boundary(model, X, y, args.plot)
 

@@ -105,8 +105,18 @@ def test_requires_grad_on_integer_data_raises():
 
 def test_python_and_numpy_scalars_do_not_promote_float32():
     x = Tensor([1.0, 2.0])
-    for y in (x * 2, 2 * x, x * np.float64(2), np.float64(2) * x, x / np.float64(3),
-              x**2.0, x + np.int64(1), x - True, np.float32(1) + x, x * 1e300):
+    for y in (
+        x * 2,
+        2 * x,
+        x * np.float64(2),
+        np.float64(2) * x,
+        x / np.float64(3),
+        x**2.0,
+        x + np.int64(1),
+        x - True,
+        np.float32(1) + x,
+        x * 1e300,
+    ):
         assert y.dtype == np.float32, y
     assert (Tensor([1, 2]) * 0.5).dtype == np.float32  # int tensor * float -> default float
     assert (Tensor([1, 2]) * 2).dtype == np.int64
@@ -116,8 +126,16 @@ def test_python_and_numpy_scalars_do_not_promote_float32():
 
 def test_numpy_arrays_on_the_left_give_tensors_in_the_graph():
     x = Tensor([1.0, 2.0], requires_grad=True)
-    for y in (np.ones(2) + x, np.ones(2) * x, np.ones(2) - x, np.ones(2) / x, np.ones(2) ** x,
-              np.maximum(np.zeros(2), x), np.exp(x), -np.ones(2) @ x):
+    for y in (
+        np.ones(2) + x,
+        np.ones(2) * x,
+        np.ones(2) - x,
+        np.ones(2) / x,
+        np.ones(2) ** x,
+        np.maximum(np.zeros(2), x),
+        np.exp(x),
+        -np.ones(2) @ x,
+    ):
         assert isinstance(y, Tensor) and y.requires_grad
     (np.array([3.0, 4.0]) * x).sum().backward()
     np.testing.assert_array_equal(x.grad, [3.0, 4.0])
@@ -400,8 +418,12 @@ def test_broadcast_mismatch_names_op_and_shapes(op, name):
     [((2, 3), (4, 5)), ((3,), (4,)), ((2, 2, 3), (3, 2, 2)), ((5, 2, 3), (4, 3, 2))],
 )
 def test_matmul_mismatch_names_both_shapes(sa, sb):
-    with pytest.raises(ValueError, match=rf"matmul: shapes {tuple(sa)} and {tuple(sb)}".replace(
-            "(", r"\(").replace(")", r"\)")):
+    with pytest.raises(
+        ValueError,
+        match=rf"matmul: shapes {tuple(sa)} and {tuple(sb)}".replace("(", r"\(").replace(
+            ")", r"\)"
+        ),
+    ):
         Tensor(np.ones(sa)) @ Tensor(np.ones(sb))
 
 

@@ -9,7 +9,6 @@ import math
 import numpy as np
 import pytest
 from hypothesis import given
-from hypothesis import strategies as st
 from hypothesis.extra.numpy import array_shapes, mutually_broadcastable_shapes
 
 import tinygrad_lite as tl
@@ -176,7 +175,11 @@ def test_max_ties_share_the_gradient():
 @pytest.mark.parametrize(
     "name, fn, ref",
     [
-        ("softmax", lambda t, a: t.softmax(a), lambda x, a: np.exp(x) / np.exp(x).sum(a, keepdims=True)),
+        (
+            "softmax",
+            lambda t, a: t.softmax(a),
+            lambda x, a: np.exp(x) / np.exp(x).sum(a, keepdims=True),
+        ),
         (
             "log_softmax",
             lambda t, a: t.log_softmax(a),
@@ -277,10 +280,19 @@ MOVEMENT = {
     "squeeze_dim": (lambda t: t[:, :1].squeeze(1), lambda x: x[:, 0]),
     "expand": (lambda t: t[:, :1].expand(2, 5, 4), lambda x: np.broadcast_to(x[:, :1], (2, 5, 4))),
     "expand_new": (lambda t: t.expand(3, -1, -1, -1), lambda x: np.broadcast_to(x, (3, 2, 3, 4))),
-    "broadcast_to": (lambda t: t[0, 0].broadcast_to((3, 4)), lambda x: np.broadcast_to(x[0, 0], (3, 4))),
+    "broadcast_to": (
+        lambda t: t[0, 0].broadcast_to((3, 4)),
+        lambda x: np.broadcast_to(x[0, 0], (3, 4)),
+    ),
     "pad": (lambda t: t.pad((1, 2)), lambda x: np.pad(x, ((0, 0), (0, 0), (1, 2)))),
-    "pad_2d": (lambda t: t.pad((1, 0, 0, 2), 3.0), lambda x: np.pad(x, ((0, 0), (0, 2), (1, 0)), constant_values=3.0)),
-    "pad_crop": (lambda t: t.pad((-1, 1, 1, -2)), lambda x: np.pad(x, ((0, 0), (1, 0), (0, 1)))[:, :-2 + 1 or None, 1:][:, :2, :]),
+    "pad_2d": (
+        lambda t: t.pad((1, 0, 0, 2), 3.0),
+        lambda x: np.pad(x, ((0, 0), (0, 2), (1, 0)), constant_values=3.0),
+    ),
+    "pad_crop": (
+        lambda t: t.pad((-1, 1, 1, -2)),
+        lambda x: np.pad(x, ((0, 0), (1, 0), (0, 1)))[:, : -2 + 1 or None, 1:][:, :2, :],
+    ),
     "split_int": (lambda t: t.split(3, dim=2)[1], lambda x: x[:, :, 3:]),
     "split_sizes": (lambda t: t.split([1, 2], dim=1)[1], lambda x: x[:, 1:]),
     "chunk": (lambda t: t.chunk(3, dim=2)[1], lambda x: x[:, :, 2:]),
@@ -295,7 +307,9 @@ def test_movement(name):
 
 def test_pad_crop_matches_torch_convention():
     x = Tensor(np.arange(12.0).reshape(3, 4))
-    out = x.pad((-1, 1, 1, -2)).data  # last axis: crop 1 left, pad 1 right; first: pad 1 top, crop 2
+    out = x.pad(
+        (-1, 1, 1, -2)
+    ).data  # last axis: crop 1 left, pad 1 right; first: pad 1 top, crop 2
     expected = np.pad(np.arange(12.0).reshape(3, 4)[:, 1:], ((1, 0), (0, 1)))[:-2]
     np.testing.assert_array_equal(out, expected)
     assert tl.gradcheck(lambda t: t.pad((-1, 1, 1, -2)) * 2.0, make((3, 4)))
@@ -312,10 +326,20 @@ def test_split_and_chunk_follow_pytorch_sizes():
 @pytest.mark.parametrize("dim", [0, 1, -1])
 def test_cat_and_stack(dim):
     a, b, c = make((2, 3), 1), make((2, 3), 2), make((2, 3), 3)
-    check(lambda a, b, c: tl.stack([a, b, c], dim=dim), a, b, c,
-          ref=lambda a, b, c: np.stack([a, b, c], axis=dim))
-    check(lambda a, b, c: tl.cat([a, b, c], dim=dim), a, b, c,
-          ref=lambda a, b, c: np.concatenate([a, b, c], axis=dim))
+    check(
+        lambda a, b, c: tl.stack([a, b, c], dim=dim),
+        a,
+        b,
+        c,
+        ref=lambda a, b, c: np.stack([a, b, c], axis=dim),
+    )
+    check(
+        lambda a, b, c: tl.cat([a, b, c], dim=dim),
+        a,
+        b,
+        c,
+        ref=lambda a, b, c: np.concatenate([a, b, c], axis=dim),
+    )
 
 
 def test_cat_with_different_lengths():
@@ -346,13 +370,22 @@ def _torch():
         (lambda t: t.relu(), lambda t: t.relu()),
         (lambda t: t.abs(), lambda t: t.abs()),
         (lambda t: t.clip(-1.0, 1.0), lambda t: t.clamp(-1.0, 1.0)),
-        (lambda t: t.leaky_relu(0.1), lambda t: __import__("torch").nn.functional.leaky_relu(t, 0.1)),
+        (
+            lambda t: t.leaky_relu(0.1),
+            lambda t: __import__("torch").nn.functional.leaky_relu(t, 0.1),
+        ),
         (lambda t: t.maximum(t * 0.0), lambda t: t.maximum(t * 0.0)),
         (lambda t: t.minimum(t * 0.0 + 1.0), lambda t: t.minimum(t * 0.0 + 1.0)),
         (lambda t: t.max(), lambda t: t.amax()),
         (lambda t: t.gelu(), lambda t: __import__("torch").nn.functional.gelu(t)),
-        (lambda t: t.gelu("tanh"), lambda t: __import__("torch").nn.functional.gelu(t, approximate="tanh")),
-        (lambda t: t.softplus(2.0, 5.0), lambda t: __import__("torch").nn.functional.softplus(t, 2.0, 5.0)),
+        (
+            lambda t: t.gelu("tanh"),
+            lambda t: __import__("torch").nn.functional.gelu(t, approximate="tanh"),
+        ),
+        (
+            lambda t: t.softplus(2.0, 5.0),
+            lambda t: __import__("torch").nn.functional.softplus(t, 2.0, 5.0),
+        ),
         (lambda t: t.sigmoid(), lambda t: t.sigmoid()),
         (lambda t: t.var(0), lambda t: t.var(0)),
         (lambda t: t.std(), lambda t: t.std()),
@@ -380,8 +413,9 @@ def test_gelu_exact_to_float64_precision():
 
 
 def test_float32_ops_stay_float32():
-    x = Tensor(np.random.default_rng(0).standard_normal((4, 3)).astype(np.float32),
-               requires_grad=True)
+    x = Tensor(
+        np.random.default_rng(0).standard_normal((4, 3)).astype(np.float32), requires_grad=True
+    )
     w = Tensor(np.ones((3, 2), np.float32), requires_grad=True)
     y = ((x @ w).relu() * np.float64(2.0) + 1).gelu().softmax(1).log() / 3.0
     z = (y - y.mean()).var() + x.sigmoid().sum() + x.std() + (x**2).mean() + x.logsumexp(1).sum()

@@ -7,6 +7,7 @@
 array([2., 4., 6.], dtype=float32)
 """
 
+from . import data, datasets, nn, optim  # noqa: E402  (they build on the names above)
 from .autograd import (
     Function,
     detect_anomaly,
@@ -16,6 +17,7 @@ from .autograd import (
     set_grad_enabled,
 )
 from .gradcheck import GradcheckError, gradcheck
+from .serialization import load, save  # noqa: E402
 from .tensor import (
     Tensor,
     bool_,
@@ -57,10 +59,52 @@ randn_like = Tensor.randn_like
 __version__ = "0.1.0"
 
 __all__ = [
-    "Function", "GradcheckError", "Tensor", "Value", "arange", "bool_", "cat", "default_generator",
-    "detect_anomaly", "empty", "empty_like", "enable_grad", "eye", "float16", "float32", "float64",
-    "full", "full_like", "get_default_dtype", "gradcheck", "int32", "int64", "is_grad_enabled",
-    "manual_seed", "matmul", "maximum", "minimum", "no_grad", "ones", "ones_like", "rand",
-    "rand_like", "randn", "randn_like", "set_default_dtype", "set_grad_enabled", "stack", "tensor",
-    "uniform", "where", "zeros", "zeros_like",
+    "Function",
+    "GradcheckError",
+    "data",
+    "datasets",
+    "load",
+    "nn",
+    "optim",
+    "save",
+    "Tensor",
+    "Value",
+    "arange",
+    "bool_",
+    "cat",
+    "default_generator",
+    "detect_anomaly",
+    "empty",
+    "empty_like",
+    "enable_grad",
+    "eye",
+    "float16",
+    "float32",
+    "float64",
+    "full",
+    "full_like",
+    "get_default_dtype",
+    "gradcheck",
+    "int32",
+    "int64",
+    "is_grad_enabled",
+    "manual_seed",
+    "matmul",
+    "maximum",
+    "minimum",
+    "no_grad",
+    "ones",
+    "ones_like",
+    "rand",
+    "rand_like",
+    "randn",
+    "randn_like",
+    "set_default_dtype",
+    "set_grad_enabled",
+    "stack",
+    "tensor",
+    "uniform",
+    "where",
+    "zeros",
+    "zeros_like",
 ]

@@ -20,7 +20,8 @@ from __future__ import annotations
 import functools
 import threading
 import traceback
-from typing import Any, Callable, TypeVar
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import numpy as np
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -31,7 +32,7 @@ def gradcheck(
     rtol: float = 1e-3,
     raise_exception: bool = True,
 ) -> bool:
-    """Check fn's backward against central differences, in float64 (like `torch.autograd.gradcheck`).
+    """Check fn's backward against central differences in float64 (`torch.autograd.gradcheck`).
 
     Tensor inputs with `requires_grad=True` and all Value inputs are checked; they are copied to
     float64 first, so float32 rounding does not hide or fake an error. The full Jacobian is

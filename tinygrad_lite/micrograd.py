@@ -97,8 +97,9 @@ class Layer(Module, nn.Layer):
     """micrograd's `Layer(nin, nout, nonlin=True)` as one matmul (also
     `Layer(num_inputs=3, num_neurons=4)`)."""
 
-    def __init__(self, nin: int | None = None, nout: int | None = None, nonlin: bool = True,
-                 **kwargs: Any) -> None:
+    def __init__(
+        self, nin: int | None = None, nout: int | None = None, nonlin: bool = True, **kwargs: Any
+    ) -> None:
         kwargs.setdefault("dtype", np.float64)
         nn.Layer.__init__(self, nin, nout, nonlin, **kwargs)
 
@@ -133,8 +134,14 @@ class Layer(Module, nn.Layer):
 class Neuron(Layer):
     """micrograd's `Neuron(nin, nonlin=True)` (also `Neuron(input_size=3)`): a one-row Layer."""
 
-    def __init__(self, nin: int | None = None, nonlin: bool = True, *,
-                 input_size: int | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        nin: int | None = None,
+        nonlin: bool = True,
+        *,
+        input_size: int | None = None,
+        **kwargs: Any,
+    ) -> None:
         nin = nin if nin is not None else input_size
         if nin is None:
             raise TypeError("Neuron needs nin (or input_size)")
@@ -157,8 +164,9 @@ class Neuron(Layer):
 class MLP(Module, nn.MLP):
     """micrograd's `MLP(nin, nouts)` (also `MLP(input_size=3, layer_sizes=[4, 4, 1])`)."""
 
-    def __init__(self, nin: int | None = None, nouts: list[int] | None = None,
-                 **kwargs: Any) -> None:
+    def __init__(
+        self, nin: int | None = None, nouts: list[int] | None = None, **kwargs: Any
+    ) -> None:
         kwargs.setdefault("dtype", np.float64)
         nn.MLP.__init__(self, nin, nouts, layer=Layer, **kwargs)
 

@@ -260,7 +260,7 @@ class Tensor:
 
     # --- autograd
     def backward(self, gradient: Any = None, retain_graph: bool | None = None) -> None:
-        """Accumulate d(self)/d(leaf) into `.grad` of every leaf that requires grad (PyTorch's rules).
+        """Accumulate d(self)/d(leaf) into `.grad` of each leaf needing a grad (PyTorch's rules).
 
         `gradient` (Tensor or array, same shape as self) is required unless self has one element.
         The graph's saved arrays are freed unless `retain_graph=True`.
@@ -361,7 +361,10 @@ class Tensor:
 
     @staticmethod
     def arange(
-        start: float, end: float | None = None, step: float = 1, dtype: Any = None,
+        start: float,
+        end: float | None = None,
+        step: float = 1,
+        dtype: Any = None,
         requires_grad: bool = False,
     ) -> Tensor:
         """Evenly spaced values in [start, end) (like `torch.arange`: ints give int64)."""
@@ -388,7 +391,10 @@ class Tensor:
 
     @staticmethod
     def uniform(
-        *shape: Any, low: float = 0.0, high: float = 1.0, dtype: Any = None,
+        *shape: Any,
+        low: float = 0.0,
+        high: float = 1.0,
+        dtype: Any = None,
         requires_grad: bool = False,
     ) -> Tensor:
         """Uniform samples in [low, high)."""
@@ -408,7 +414,9 @@ class Tensor:
         return Tensor.empty(np.shape(t), dtype=dtype or _dtype_of(t), requires_grad=requires_grad)
 
     @staticmethod
-    def full_like(t: Any, fill_value: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    def full_like(
+        t: Any, fill_value: Any, dtype: Any = None, requires_grad: bool = False
+    ) -> Tensor:
         dtype = dtype or _dtype_of(t)
         return Tensor.full(np.shape(t), fill_value, dtype=dtype, requires_grad=requires_grad)
 
@@ -524,14 +532,26 @@ class Tensor:
     def __ne__(self, other: Any) -> Tensor:  # type: ignore[override]
         return self._compare(np.not_equal, other)
 
-    def argmax(self, axis: int | None = None, keepdims: bool = False, *, dim: int | None = None,
-               keepdim: bool | None = None) -> Tensor:
+    def argmax(
+        self,
+        axis: int | None = None,
+        keepdims: bool = False,
+        *,
+        dim: int | None = None,
+        keepdim: bool | None = None,
+    ) -> Tensor:
         """Index of the largest element (flattened when axis is None), as int64."""
         axis, keepdims = _axis_args(axis, keepdims, dim, keepdim)
         return Tensor._from_op(np.argmax(self.data, axis=axis, keepdims=keepdims), None)
 
-    def argmin(self, axis: int | None = None, keepdims: bool = False, *, dim: int | None = None,
-               keepdim: bool | None = None) -> Tensor:
+    def argmin(
+        self,
+        axis: int | None = None,
+        keepdims: bool = False,
+        *,
+        dim: int | None = None,
+        keepdim: bool | None = None,
+    ) -> Tensor:
         """Index of the smallest element (flattened when axis is None), as int64."""
         axis, keepdims = _axis_args(axis, keepdims, dim, keepdim)
         return Tensor._from_op(np.argmin(self.data, axis=axis, keepdims=keepdims), None)
@@ -622,21 +642,40 @@ class Tensor:
         return self
 
     # --- reductions
-    def sum(self, axis: Any = None, keepdims: bool = False, *, dim: Any = None,
-            keepdim: bool | None = None) -> Tensor:
+    def sum(
+        self,
+        axis: Any = None,
+        keepdims: bool = False,
+        *,
+        dim: Any = None,
+        keepdim: bool | None = None,
+    ) -> Tensor:
         """Sum over `axis` (int, tuple or None for all; `dim`/`keepdim` accepted as aliases)."""
         axis, keepdims = _axis_args(axis, keepdims, dim, keepdim)
         return ops.Sum.apply(self, axis=_axes("sum", axis, self.ndim), keepdims=keepdims)
 
-    def mean(self, axis: Any = None, keepdims: bool = False, *, dim: Any = None,
-             keepdim: bool | None = None) -> Tensor:
+    def mean(
+        self,
+        axis: Any = None,
+        keepdims: bool = False,
+        *,
+        dim: Any = None,
+        keepdim: bool | None = None,
+    ) -> Tensor:
         axis, keepdims = _axis_args(axis, keepdims, dim, keepdim)
         axes = _axes("mean", axis, self.ndim)
         n = math.prod(self.shape[a] for a in axes)
         return self.sum(axes, keepdims) / n
 
-    def var(self, axis: Any = None, correction: int = 1, keepdims: bool = False, *,
-            dim: Any = None, keepdim: bool | None = None) -> Tensor:
+    def var(
+        self,
+        axis: Any = None,
+        correction: int = 1,
+        keepdims: bool = False,
+        *,
+        dim: Any = None,
+        keepdim: bool | None = None,
+    ) -> Tensor:
         """Variance with PyTorch's default `correction=1` (NumPy's is 0)."""
         axis, keepdims = _axis_args(axis, keepdims, dim, keepdim)
         axes = _axes("var", axis, self.ndim)
@@ -644,27 +683,52 @@ class Tensor:
         d = self - self.mean(axes, keepdims=True)
         return (d * d).sum(axes, keepdims) / max(n - correction, 0)
 
-    def std(self, axis: Any = None, correction: int = 1, keepdims: bool = False, *,
-            dim: Any = None, keepdim: bool | None = None) -> Tensor:
+    def std(
+        self,
+        axis: Any = None,
+        correction: int = 1,
+        keepdims: bool = False,
+        *,
+        dim: Any = None,
+        keepdim: bool | None = None,
+    ) -> Tensor:
         """Standard deviation, `sqrt(var)`, with `correction=1` by default."""
         axis, keepdims = _axis_args(axis, keepdims, dim, keepdim)
         return self.var(axis, correction, keepdims).sqrt()
 
-    def max(self, axis: Any = None, keepdims: bool = False, *, dim: Any = None,
-            keepdim: bool | None = None) -> Tensor:
+    def max(
+        self,
+        axis: Any = None,
+        keepdims: bool = False,
+        *,
+        dim: Any = None,
+        keepdim: bool | None = None,
+    ) -> Tensor:
         """Largest values over `axis` (PyTorch's `amax`: values only; ties share the gradient)."""
         axis, keepdims = _axis_args(axis, keepdims, dim, keepdim)
         return ops.Max.apply(self, axis=_axes("max", axis, self.ndim), keepdims=keepdims)
 
-    def min(self, axis: Any = None, keepdims: bool = False, *, dim: Any = None,
-            keepdim: bool | None = None) -> Tensor:
+    def min(
+        self,
+        axis: Any = None,
+        keepdims: bool = False,
+        *,
+        dim: Any = None,
+        keepdim: bool | None = None,
+    ) -> Tensor:
         """Smallest values over `axis` (PyTorch's `amin`)."""
         axis, keepdims = _axis_args(axis, keepdims, dim, keepdim)
         axes = _axes("min", axis, self.ndim)
         return ops.Max.apply(self, axis=axes, keepdims=keepdims, fn=np.min)
 
-    def logsumexp(self, axis: Any = None, keepdims: bool = False, *, dim: Any = None,
-                  keepdim: bool | None = None) -> Tensor:
+    def logsumexp(
+        self,
+        axis: Any = None,
+        keepdims: bool = False,
+        *,
+        dim: Any = None,
+        keepdim: bool | None = None,
+    ) -> Tensor:
         """log(sum(exp(x))) computed stably (the max is subtracted first)."""
         axis, keepdims = _axis_args(axis, keepdims, dim, keepdim)
         axes = _axes("logsumexp", axis, self.ndim)
@@ -779,7 +843,7 @@ class Tensor:
         return tuple(pieces)
 
     def chunk(self, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
-        """`chunks` pieces of size ceil(n / chunks) along `dim` (fewer if n is small), like PyTorch."""
+        """`chunks` pieces of size ceil(n / chunks) along `dim` (fewer if n is small)."""
         if chunks <= 0:
             raise ValueError(f"chunk: chunks must be positive, got {chunks}")
         return self.split(max(1, -(-self.shape[dim] // chunks)), dim)
@@ -788,8 +852,9 @@ class Tensor:
         """Constant padding with `F.pad`'s widths: (left, right) of the last axis first, then the
         one before it, ...; negative widths crop."""
         if len(pad) % 2 or len(pad) // 2 > self.ndim:
-            raise ValueError(f"pad: {tuple(pad)} must hold (before, after) pairs for at most "
-                             f"{self.ndim} axes")
+            raise ValueError(
+                f"pad: {tuple(pad)} must hold (before, after) pairs for at most {self.ndim} axes"
+            )
         widths = [(0, 0)] * self.ndim
         for i in range(len(pad) // 2):
             widths[self.ndim - 1 - i] = (int(pad[2 * i]), int(pad[2 * i + 1]))
@@ -875,7 +940,8 @@ def _binary(fn: type[autograd.Function], a: Tensor, b: Tensor) -> Tensor:
             np.broadcast_shapes(a.shape, b.shape)
         except ValueError:
             raise ValueError(
-                f"{fn.__name__.lower()}: shapes {a.shape} and {b.shape} cannot be broadcast together"
+                f"{fn.__name__.lower()}: shapes {a.shape} and {b.shape} "
+                "cannot be broadcast together"
             ) from None
         raise
 
@@ -978,12 +1044,26 @@ def stack(items: Sequence[Any], dim: int = 0, *, axis: int | None = None) -> Ten
 # NOTE: NumPy calls this for `ndarray op Tensor` and `np.float64 op Tensor`; answering with
 # Tensor ops keeps those expressions in the graph (and float32 stays float32)
 _UFUNCS = {
-    np.add: "__add__", np.subtract: "__sub__", np.multiply: "__mul__",
-    np.true_divide: "__truediv__", np.power: "__pow__", np.matmul: "__matmul__",
-    np.maximum: "maximum", np.minimum: "minimum", np.less: "__lt__", np.less_equal: "__le__",
-    np.greater: "__gt__", np.greater_equal: "__ge__", np.equal: "__eq__",
-    np.not_equal: "__ne__", np.negative: "__neg__", np.exp: "exp", np.log: "log",
-    np.sqrt: "sqrt", np.absolute: "abs", np.tanh: "tanh",
+    np.add: "__add__",
+    np.subtract: "__sub__",
+    np.multiply: "__mul__",
+    np.true_divide: "__truediv__",
+    np.power: "__pow__",
+    np.matmul: "__matmul__",
+    np.maximum: "maximum",
+    np.minimum: "minimum",
+    np.less: "__lt__",
+    np.less_equal: "__le__",
+    np.greater: "__gt__",
+    np.greater_equal: "__ge__",
+    np.equal: "__eq__",
+    np.not_equal: "__ne__",
+    np.negative: "__neg__",
+    np.exp: "exp",
+    np.log: "log",
+    np.sqrt: "sqrt",
+    np.absolute: "abs",
+    np.tanh: "tanh",
 }
 
 

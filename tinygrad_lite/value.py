@@ -10,7 +10,8 @@ Values and Tensors mix: a Tensor op with a Value input, or a Value taken out of 
 from __future__ import annotations
 
 import math
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -208,7 +209,7 @@ class Value:
 
     @property
     def _backward(self) -> Callable[[], None]:
-        """Apply this node's local chain rule once, micrograd-style (adds into its inputs' .grad)."""
+        """Apply this node's local chain rule once, micrograd-style (adds into inputs' .grad)."""
         if self._bw is not None:
             return self._bw
         if self._ctx is None or type(self._ctx) is Manual:

@@ -1,0 +1,7 @@
+"""`python -m tinygrad_lite` runs the `tinygrad-lite` command."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())
