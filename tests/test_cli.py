@@ -77,7 +77,7 @@ def test_mnist_falls_back_to_the_sample_offline_and_says_so(offline, capsys):
     cli.main(["train", "--epochs", "1", "--quiet", "--hidden", "16"])
     out = capsys.readouterr().out
     lines = [line for line in out.splitlines() if "bundled sample" in line]
-    assert len(lines) == 1 and "MNIST is not available" in lines[0]
+    assert len(lines) == 1 and "MNIST not found locally" in lines[0]
 
 
 def test_fashion_mnist_missing_is_an_error_not_a_fallback(offline):

@@ -185,6 +185,9 @@ class Function:
     """
 
     __slots__ = ("parents", "needs", "__dict__")
+    parents: tuple[Any, ...]  # the input nodes (set when the op is recorded)
+    needs: tuple[bool, ...]  # which inputs need a gradient
+    site: str  # where forward was called from (set in anomaly mode)
     node: Any = None  # the class outputs are wrapped in: Tensor (set by tensor.py) or Value
     freed = False  # set once backward has released what the op saved
     summed: dict[int, tuple] | None = None  # input index -> (gradient shape, input shape, axes)
@@ -217,7 +220,7 @@ class Function:
     def release(self) -> None:
         """Free what forward saved; keep the graph's shape (parents, op name, summed axes)."""
         d = self.__dict__
-        kept = {k: d[k] for k in ("op", "summed", "site") if k in d}
+        kept: dict[str, Any] = {k: d[k] for k in ("op", "summed", "site") if k in d}
         d.clear()
         d.update(kept)
         d["freed"] = True

@@ -49,10 +49,9 @@ def load_data(name: str, data_dir: str | None) -> tuple[tuple[np.ndarray, ...], 
     except (OSError, RuntimeError) as e:
         if name != "mnist":
             raise SystemExit(f"error: {e}") from None
-        reason = str(e).splitlines()[0]
         note = (
-            f"MNIST is not available here ({reason}); training on the bundled sample "
-            "(4,000 train / 1,000 test) instead"
+            "MNIST not found locally and not downloadable (set TINYGRAD_LITE_DATA or "
+            "--data-dir); training on the bundled sample (4,000 train / 1,000 test) instead"
         )
         return datasets.mnist_sample(), note
 

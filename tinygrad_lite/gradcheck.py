@@ -93,7 +93,9 @@ def gradcheck(
             diff = np.abs(analytic[k] - numeric)
             bad = diff > atol + rtol * np.abs(numeric)
             if bad.any():
-                j, e = np.unravel_index(np.argmax(np.where(bad, diff, -1)), bad.shape)
+                j, e = (
+                    int(i) for i in np.unravel_index(np.argmax(np.where(bad, diff, -1)), bad.shape)
+                )
                 msg = (
                     f"gradcheck: backward disagrees with finite differences for input {i} "
                     f"(shape {np.shape(x.data)}): d out[{j}] / d in[{e}] is "

@@ -620,20 +620,6 @@ class Tensor:
             return self
         return ops.Cast.apply(self, dtype=dt)
 
-    type = astype
-
-    def float(self) -> Tensor:
-        return self.astype(float32)
-
-    def double(self) -> Tensor:
-        return self.astype(float64)
-
-    def long(self) -> Tensor:
-        return self.astype(int64)
-
-    def int(self) -> Tensor:
-        return self.astype(int32)
-
     def clone(self) -> Tensor:
         """A copy that stays in the graph."""
         return ops.Cast.apply(self, dtype=self.dtype)
@@ -838,7 +824,7 @@ class Tensor:
         pieces, start = [], 0
         lead = (slice(None),) * (dim % self.ndim)
         for s in sizes:
-            pieces.append(self[(*lead, slice(start, start + s))])
+            pieces.append(self[lead + (slice(start, start + s),)])
             start += s
         return tuple(pieces)
 
@@ -859,6 +845,21 @@ class Tensor:
         for i in range(len(pad) // 2):
             widths[self.ndim - 1 - i] = (int(pad[2 * i]), int(pad[2 * i + 1]))
         return ops.Pad.apply(self, widths=tuple(widths), value=value)
+
+    # NOTE: last in the class body: these names shadow builtins for what follows them
+    type = astype
+
+    def float(self) -> Tensor:
+        return self.astype(float32)
+
+    def double(self) -> Tensor:
+        return self.astype(float64)
+
+    def long(self) -> Tensor:
+        return self.astype(int64)
+
+    def int(self) -> Tensor:
+        return self.astype(int32)
 
 
 # ----------------------------------------------------------------------------- helpers

@@ -173,6 +173,7 @@ class Value:
     """
 
     __slots__ = ("data", "grad", "_ctx", "label", "_bw", "__weakref__")
+    _ctx: Function | None
     _scalar = True
     _retain = False
     requires_grad = True
@@ -222,6 +223,7 @@ class Value:
 
     def _run_local_backward(self) -> None:
         ctx = self._ctx
+        assert ctx is not None
         for p, pg in zip(ctx.parents, ctx.backward(self.grad)):
             if pg is None:
                 continue

@@ -121,8 +121,9 @@ def _class_rows(
     arr = _array(target)
     kind = arr.dtype.kind
     if kind in "iu" and arr.shape == batch:
-        t: np.ndarray | Tensor = arr.reshape(-1).astype(np.int64)
-        _check_classes(name, t, c, ignore_index)
+        indices = arr.reshape(-1).astype(np.int64)
+        _check_classes(name, indices, c, ignore_index)
+        t: np.ndarray | Tensor = indices
     elif kind == "f" and allow_probs and arr.shape == x.shape:
         t = _to_rows(_like(target, arr, x), c)
     elif kind == "f" and arr.shape == batch:
@@ -235,7 +236,7 @@ def cross_entropy(
 
     # class weights: the same loss built from log_softmax
     logp = rows.log_softmax(1)  # (M, C), finite for any logits
-    if indices:
+    if isinstance(t, np.ndarray):
         loss, counts = _nll_rows(logp, t, ignore_index, w)
         if eps:
             # NOTE: the eps / C share goes to every class, weighted by that class's weight;

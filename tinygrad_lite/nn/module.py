@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
@@ -45,6 +45,10 @@ class Module:
     """
 
     training: bool = True
+
+    if TYPE_CHECKING:  # registered parameters, buffers and submodules are plain attributes
+
+        def __getattr__(self, name: str) -> Any: ...
 
     def __init__(self) -> None:
         self._registry()

@@ -54,7 +54,7 @@ class Adam(Optimizer):
                 raise TypeError(
                     f"{name}: {where}betas[{i}] must be a number, got {type(beta).__name__}"
                 )
-            if not 0.0 <= beta < 1.0:
+            if not 0.0 <= float(beta) < 1.0:
                 raise ValueError(f"{name}: {where}invalid betas[{i}] {beta!r}, need 0 <= beta < 1")
 
     def _state_keys(self, options: dict[str, Any]) -> set[str]:

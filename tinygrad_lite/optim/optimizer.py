@@ -105,7 +105,7 @@ class Optimizer:
                     f"{type(self).__name__}: {where}{key} must be a number, "
                     f"got {type(value).__name__}"
                 )
-            if not value >= 0:  # NOTE: written this way so that NaN fails too
+            if not float(value) >= 0:  # NOTE: written this way so that NaN fails too
                 raise ValueError(
                     f"{type(self).__name__}: {where}invalid {key} {value!r}, need >= 0"
                 )
