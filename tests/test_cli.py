@@ -132,3 +132,22 @@ def test_fashion_mnist_from_shared_data_trains_to_a_sensible_accuracy(capsys):
     )
     assert result["test_acc"] > 0.84  # two epochs of the default MLP on the full 55k images
     assert "fashion-mnist (full)" in capsys.readouterr().out
+
+
+def test_plain_progress_bar_without_tqdm(monkeypatch, capsys):
+    monkeypatch.setitem(sys.modules, "tqdm", None)  # import tqdm now fails
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    bar = cli.Progress(20, "epoch 1/1")
+    for _ in range(20):
+        bar.update(0.5)
+    bar.close()
+    err = capsys.readouterr().err
+    assert "epoch 1/1 [" in err and "20/20" in err and "loss 0.5000" in err
+
+
+def test_plot_without_matplotlib_says_how_to_get_it(monkeypatch, tmp_path, capsys):
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    history = {"loss": [1.0], "acc": [0.5], "val_loss": [1.0], "val_acc": [0.5]}
+    assert cli.plot_history(history, str(tmp_path / "c.png")) is False
+    assert "pip install 'tinygrad-lite[examples]'" in capsys.readouterr().out
+    assert not (tmp_path / "c.png").exists()
