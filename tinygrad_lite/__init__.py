@@ -7,7 +7,7 @@
 array([2., 4., 6.], dtype=float32)
 """
 
-from . import data, datasets, nn, optim  # noqa: E402  (they build on the names above)
+from . import data, datasets, nn, optim, viz  # noqa: E402  (they build on the names above)
 from .autograd import (
     Function,
     detect_anomaly,
@@ -67,6 +67,7 @@ __all__ = [
     "nn",
     "optim",
     "save",
+    "viz",
     "Tensor",
     "Value",
     "arange",

@@ -133,9 +133,10 @@ def _nonfinite(x: Any) -> str | None:
         return None
     if np.isnan(a).any():
         return "nan"
-    if np.isinf(a).any():
-        return "inf"
-    return None
+    pos, neg = bool(np.isposinf(a).any()), bool(np.isneginf(a).any())
+    if pos and neg:
+        return "inf and -inf"
+    return "-inf" if neg else ("inf" if pos else None)
 
 
 def _check_forward(ctx: Function, xs: tuple, out: Any) -> None:
@@ -272,6 +273,11 @@ def backward(root: Any, g: Any, retain_graph: bool = False, micrograd: bool = Fa
     unbounded. `micrograd=True` gives micrograd's semantics to Value nodes: each propagates
     its whole accumulated `.grad`, and nothing is freed.
     """
+    if _anomaly.enabled and g is not None and _nonfinite(g):
+        raise FloatingPointError(
+            f"the gradient passed to backward() already held {_nonfinite(g)} "
+            "(it came from the caller, not from an op)"
+        )
     # 1) count the edges into each node that needs a gradient; refuse a freed graph up front
     deps: dict[int, int] = {}
     stack = [root]
