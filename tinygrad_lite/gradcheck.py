@@ -13,7 +13,22 @@ from .value import Value
 
 
 class GradcheckError(AssertionError):
-    """Raised by `gradcheck` when backward and finite differences disagree."""
+    """Raised by `gradcheck` when backward and finite differences disagree (PyTorch raises
+    `torch.autograd.gradcheck.GradcheckError`); an AssertionError, naming the input and the
+    Jacobian entry that differ most.
+
+    >>> import tinygrad_lite as tl
+    >>> class BadSquare(tl.Function):
+    ...     def forward(self, x):
+    ...         self.x = x
+    ...         return x * x
+    ...     def backward(self, g):
+    ...         return (self.x * g,)   # wrong: the derivative is 2 x
+    >>> x = tl.Tensor([1.0, 2.0], requires_grad=True)
+    >>> tl.gradcheck(BadSquare.apply, x)
+    Traceback (most recent call last):
+    tinygrad_lite.gradcheck.GradcheckError: gradcheck: backward disagrees with ...
+    """
 
 
 def _output_array(out: Any) -> np.ndarray:
@@ -38,8 +53,15 @@ def gradcheck(
     float64 first, so float32 rounding does not hide or fake an error. The full Jacobian is
     compared: one backward per output element, two forwards per input element.
 
-    >>> x = tl.Tensor(np.random.randn(3, 4), requires_grad=True)
+    With `raise_exception=False` a disagreement returns False instead of raising
+    GradcheckError.
+
+    >>> import tinygrad_lite as tl
+    >>> x = tl.Tensor(np.random.default_rng(0).normal(size=(3, 4)), requires_grad=True)
     >>> tl.gradcheck(lambda x: (x * x).sum(axis=0), x)
+    True
+    >>> a, b = tl.Value(2.0), tl.Value(-1.5)   # micrograd's scalars work too
+    >>> tl.gradcheck(lambda a, b: (a * b + b**2).tanh(), a, b)
     True
     """
     args: list[Any] = []

@@ -6,9 +6,19 @@ bools, None, strings, and references to the array entries by name. So a checkpoi
 without running any code from it, and `np.load(path)` shows the arrays under readable names
 ('0.weight', 'optimizer/state/0/momentum_buffer', ...).
 
->>> tl.save({"model": model.state_dict(), "epoch": 3}, "ckpt.npz")
->>> ckpt = tl.load("ckpt.npz")
+>>> import os, tempfile
+>>> import tinygrad_lite as tl
+>>> model = tl.nn.MLP(2, [4, 1])
+>>> folder = tempfile.TemporaryDirectory()
+>>> path = os.path.join(folder.name, "ckpt.npz")
+>>> tl.save({"model": model.state_dict(), "epoch": 3}, path)
+>>> ckpt = tl.load(path)
 >>> model.load_state_dict(ckpt["model"])
+IncompatibleKeys(missing_keys=[], unexpected_keys=[])
+>>> with np.load(path) as arrays:   # plain NumPy reads the arrays too
+...     print(arrays["model/0.weight"].shape)
+(4, 2)
+>>> folder.cleanup()
 """
 
 from __future__ import annotations
@@ -53,7 +63,17 @@ def save(obj: Any, path: str | os.PathLike[str]) -> None:
     in the same folder, flushed to disk and renamed over `path`, so a crash leaves either the old
     file or the new one, never a mix. Tensors are stored as their arrays (they load back as
     `np.ndarray`); an array reached twice (a shared weight) is stored once.
-    Unsupported objects raise TypeError before anything is written.
+    Unsupported objects raise TypeError before anything is written. No pickle is used.
+
+    >>> import os, tempfile
+    >>> import tinygrad_lite as tl
+    >>> model = tl.nn.Linear(3, 2)
+    >>> opt = tl.optim.SGD(model.parameters(), lr=0.1)
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     path = os.path.join(d, "ckpt.npz")
+    ...     save({"model": model.state_dict(), "optimizer": opt.state_dict(), "epoch": 3}, path)
+    ...     print(sorted(load(path)))
+    ['epoch', 'model', 'optimizer']
     """
     arrays: dict[str, np.ndarray] = {}
     tree = _Encoder(arrays).encode(obj)
@@ -88,6 +108,16 @@ def load(path: str | os.PathLike[str]) -> Any:
     Arrays come back as `np.ndarray` (Tensors too: `Module.load_state_dict` accepts arrays),
     with their exact dtype and shape; dicts, lists, tuples and scalars come back as they were.
     A file that is not a complete, intact tinygrad_lite checkpoint raises ValueError naming it.
+    Nothing in the file is executed, so loading an untrusted checkpoint is safe.
+
+    >>> import os, tempfile
+    >>> import tinygrad_lite as tl
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     path = os.path.join(d, "weights.npz")
+    ...     save({"w": tl.Tensor([1.0, 2.0]), "step": 10}, path)
+    ...     ckpt = load(path)
+    >>> ckpt
+    {'w': array([1., 2.], dtype=float32), 'step': 10}
     """
     name = os.fspath(path)
     with open(name, "rb") as f:

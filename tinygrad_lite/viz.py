@@ -168,10 +168,19 @@ def _body(root: Any, rankdir: str) -> list[str]:
 
 
 def to_dot(root: Any, rankdir: str = "LR") -> str:
-    """The graph that produced `root` (a Value or a Tensor) as Graphviz DOT text.
+    """The graph that produced `root` (a Value or a Tensor) as Graphviz DOT text (like
+    micrograd's `draw_dot`, with no dependency; PyTorch has no equivalent).
 
-    >>> a = Value(2.0, label="a"); b = a * a; b.backward()
+    Works before or after `backward()`; `rankdir` is 'LR' (left to right), 'RL', 'TB' or
+    'BT'. Paste the text into any Graphviz viewer, or render it with `draw_dot`.
+
+    >>> import tinygrad_lite as tl
+    >>> a = tl.Value(2.0, label="a"); b = a * a; b.backward()
     >>> "{ a | data 2.0000 | grad 4.0000 }" in to_dot(b)
+    True
+    >>> x = tl.Tensor(np.ones((2, 3)), requires_grad=True)
+    >>> y = (x * tl.Tensor(np.ones(3), requires_grad=True)).sum(); y.backward()
+    >>> "(2, 3) -> (3,): summed axis 0" in to_dot(y)   # broadcasting undone by backward
     True
     """
     lines = ["digraph {\n", f"\tgraph [rankdir={rankdir}]\n", *_body(root, rankdir), "}\n"]
@@ -181,7 +190,18 @@ def to_dot(root: Any, rankdir: str = "LR") -> str:
 def draw_dot(root: Any, format: str = "svg", rankdir: str = "LR") -> graphviz.Digraph:
     """The same graph as `to_dot` as a `graphviz.Digraph` (call `.render()`, or show it in Jupyter).
 
-    >>> dot = draw_dot(loss); dot.render("graph")   # writes graph.svg (needs the `dot` binary)
+    Like micrograd's `draw_dot`. Needs the `graphviz` package (and its `dot` binary to render);
+    without it an ImportError says how to install it.
+
+    >>> import tinygrad_lite as tl
+    >>> b = tl.Value(2.0, label="a") * 3.0
+    >>> try:
+    ...     dot = draw_dot(b, format="png")   # dot.render("graph") would write graph.png
+    ... except ImportError as e:              # graphviz is not installed: the message says how
+    ...     print("pip install graphviz" in str(e))
+    ... else:
+    ...     print(dot.source == to_dot(b))
+    True
     """
     try:
         import graphviz

@@ -210,10 +210,17 @@ def cross_entropy(
     input: logits (N, C), (C,) or (N, C, d1, ...). target: integer class indices (N,) (or () or
     (N, d1, ...)), where elements equal to `ignore_index` count for nothing, or float class
     probabilities of the input's shape. `weight` (C,) rescales each class. With label smoothing
-    eps the target distribution becomes (1 - eps) * target + eps / C.
+    eps the target distribution becomes (1 - eps) * target + eps / C. `reduction` is 'mean'
+    (over counted elements, weighted by `weight`), 'sum' or 'none' (the target's shape).
 
-    >>> cross_entropy(Tensor([[2.0, 0.5, -1.0]]), [0])
-    Tensor(0.24131124)
+    >>> import tinygrad_lite as tl
+    >>> import tinygrad_lite.nn.functional as F
+    >>> logits = tl.Tensor([[2.0, 0.5, -1.0], [0.0, 0.0, 0.0]], requires_grad=True)
+    >>> loss = F.cross_entropy(logits, [0, 2])   # (N, C) logits, (N,) class indices
+    >>> round(loss.item(), 4)   # (0.2413 + log 3) / 2
+    0.67
+    >>> loss.backward(); logits.grad.shape
+    (2, 3)
     """
     name = "cross_entropy"
     _check_reduction(name, reduction)
@@ -265,7 +272,14 @@ def nll_loss(
     """Negative log-likelihood of log-probabilities (like `torch.nn.functional.nll_loss`).
 
     The loss of element i is -input[i, target_i] * weight[target_i]; 'mean' divides by the sum of
-    the weights of the counted targets (the number of them without `weight`).
+    the weights of the counted targets (the number of them without `weight`). Shapes as in
+    `cross_entropy`; `nll_loss(log_softmax(x, 1), t)` equals `cross_entropy(x, t)`.
+
+    >>> import tinygrad_lite as tl
+    >>> import tinygrad_lite.nn.functional as F
+    >>> logp = tl.Tensor([[-0.5, -1.0], [-2.0, -0.25]])   # (N, C) log-probabilities
+    >>> F.nll_loss(logp, [0, 1])                          # (0.5 + 0.25) / 2
+    Tensor(0.375)
     """
     name = "nll_loss"
     _check_reduction(name, reduction)
@@ -280,7 +294,13 @@ def nll_loss(
 
 
 def mse_loss(input: Any, target: Any, *, reduction: str = "mean") -> Tensor:
-    """Squared error (input - target)^2 (like `torch.nn.functional.mse_loss`); shapes must match."""
+    """Squared error (input - target)^2 (like `torch.nn.functional.mse_loss`); shapes must match.
+
+    >>> import tinygrad_lite as tl
+    >>> import tinygrad_lite.nn.functional as F
+    >>> F.mse_loss(tl.Tensor([1.0, 2.0]), [1.0, 4.0])   # (0 + 4) / 2
+    Tensor(2.)
+    """
     name = "mse_loss"
     _check_reduction(name, reduction)
     x = _as_input(name, input)
@@ -290,7 +310,13 @@ def mse_loss(input: Any, target: Any, *, reduction: str = "mean") -> Tensor:
 
 
 def l1_loss(input: Any, target: Any, *, reduction: str = "mean") -> Tensor:
-    """Absolute error |input - target| (like `torch.nn.functional.l1_loss`); shapes must match."""
+    """Absolute error |input - target| (like `torch.nn.functional.l1_loss`); shapes must match.
+
+    >>> import tinygrad_lite as tl
+    >>> import tinygrad_lite.nn.functional as F
+    >>> F.l1_loss(tl.Tensor([1.0, 2.0]), [1.0, 4.0], reduction="sum")
+    Tensor(2.)
+    """
     name = "l1_loss"
     _check_reduction(name, reduction)
     x = _as_input(name, input)
@@ -311,7 +337,17 @@ def binary_cross_entropy(
     input: Any, target: Any, weight: Any = None, *, reduction: str = "mean"
 ) -> Tensor:
     """-(y log p + (1 - y) log(1 - p)) for probabilities p (like
-    `torch.nn.functional.binary_cross_entropy`); each log is clamped at >= -100."""
+    `torch.nn.functional.binary_cross_entropy`); each log is clamped at >= -100.
+
+    input holds probabilities in [0, 1] (after a sigmoid), target floats of the same shape;
+    for raw scores `binary_cross_entropy_with_logits` is stabler.
+
+    >>> import tinygrad_lite as tl
+    >>> import tinygrad_lite.nn.functional as F
+    >>> loss = F.binary_cross_entropy(tl.Tensor([0.5, 0.9]), [1.0, 0.0])
+    >>> round(loss.item(), 4)   # (log 2 + log 10) / 2
+    1.4979
+    """
     name = "binary_cross_entropy"
     _check_reduction(name, reduction)
     p = _as_input(name, input)
@@ -339,7 +375,14 @@ def binary_cross_entropy_with_logits(
 ) -> Tensor:
     """Binary cross-entropy of sigmoid(input), computed stably from the logits (like
     `torch.nn.functional.binary_cross_entropy_with_logits`); `pos_weight` scales the positive
-    term and broadcasts over the last axis."""
+    term and broadcasts over the last axis.
+
+    >>> import tinygrad_lite as tl
+    >>> import tinygrad_lite.nn.functional as F
+    >>> loss = F.binary_cross_entropy_with_logits(tl.Tensor([0.0, 100.0]), [1.0, 1.0])
+    >>> round(loss.item(), 4)   # (log 2 + 0) / 2, finite however large the logit
+    0.3466
+    """
     name = "binary_cross_entropy_with_logits"
     _check_reduction(name, reduction)
     x = _as_input(name, input)
@@ -358,7 +401,15 @@ def binary_cross_entropy_with_logits(
 
 def hinge_loss(scores: Any, targets: Any, margin: float = 1.0, reduction: str = "mean") -> Tensor:
     """Max-margin loss relu(margin - y * s) for labels y in {-1, +1}, the micrograd demo's loss
-    (PyTorch has no single function: `F.relu(margin - y * s).mean()` computes it)."""
+    (PyTorch has no single function: `F.relu(margin - y * s).mean()` computes it).
+
+    scores and targets have the same shape; map 0/1 labels to -1/+1 with `2 * y - 1`.
+
+    >>> import tinygrad_lite as tl
+    >>> import tinygrad_lite.nn.functional as F
+    >>> F.hinge_loss(tl.Tensor([2.0, 0.5, 0.0]), [1, 1, -1])   # (0 + 0.5 + 1) / 3
+    Tensor(0.5)
+    """
     name = "hinge_loss"
     _check_reduction(name, reduction)
     s = _as_input(name, scores)
@@ -393,11 +444,19 @@ class _Loss(Module):
         self.reduction = reduction
 
     def extra_repr(self) -> str:
+        """The reduction, unless it is the default 'mean', for the repr."""
         return "" if self.reduction == "mean" else f"reduction={self.reduction!r}"
 
 
 class CrossEntropyLoss(_Loss):
-    """`cross_entropy` as a module (like `torch.nn.CrossEntropyLoss`); `weight` is a buffer."""
+    """`cross_entropy` as a module (like `torch.nn.CrossEntropyLoss`); `weight` is a buffer.
+
+    >>> import tinygrad_lite as tl
+    >>> loss_fn = tl.nn.CrossEntropyLoss(label_smoothing=0.1)
+    >>> loss = loss_fn(tl.Tensor(np.zeros((2, 4))), [1, 3])   # uniform logits: log 4
+    >>> round(loss.item(), 4)
+    1.3863
+    """
 
     def __init__(
         self,
@@ -413,6 +472,7 @@ class CrossEntropyLoss(_Loss):
         self.ignore_index, self.label_smoothing = ignore_index, label_smoothing
 
     def forward(self, input: Any, target: Any) -> Tensor:
+        """cross_entropy(input, target): logits (N, C), class indices (N,) -> a scalar."""
         return cross_entropy(
             input,
             target,
@@ -424,7 +484,13 @@ class CrossEntropyLoss(_Loss):
 
 
 class NLLLoss(_Loss):
-    """`nll_loss` as a module (like `torch.nn.NLLLoss`); `weight` is a buffer."""
+    """`nll_loss` as a module (like `torch.nn.NLLLoss`); `weight` is a buffer.
+
+    >>> import tinygrad_lite as tl
+    >>> logp = tl.Tensor([[-0.5, -1.0], [-2.0, -0.25]])
+    >>> tl.nn.NLLLoss(reduction="none")(logp, [0, 1])
+    Tensor([0.5 , 0.25])
+    """
 
     def __init__(
         self, weight: Any = None, *, ignore_index: int = -100, reduction: str = "mean"
@@ -434,45 +500,71 @@ class NLLLoss(_Loss):
         self.ignore_index = ignore_index
 
     def forward(self, input: Any, target: Any) -> Tensor:
+        """nll_loss(input, target): log-probabilities (N, C), class indices (N,) -> a scalar."""
         return nll_loss(
             input, target, self.weight, reduction=self.reduction, ignore_index=self.ignore_index
         )
 
 
 class MSELoss(_Loss):
-    """`mse_loss` as a module (like `torch.nn.MSELoss`)."""
+    """`mse_loss` as a module (like `torch.nn.MSELoss`).
+
+    >>> import tinygrad_lite as tl
+    >>> tl.nn.MSELoss()(tl.Tensor([1.0, 2.0]), [1.0, 4.0])
+    Tensor(2.)
+    """
 
     def __init__(self, *, reduction: str = "mean") -> None:
         super().__init__(reduction)
 
     def forward(self, input: Any, target: Any) -> Tensor:
+        """mse_loss(input, target): two arrays of one shape -> a scalar (or that shape)."""
         return mse_loss(input, target, reduction=self.reduction)
 
 
 class L1Loss(_Loss):
-    """`l1_loss` as a module (like `torch.nn.L1Loss`)."""
+    """`l1_loss` as a module (like `torch.nn.L1Loss`).
+
+    >>> import tinygrad_lite as tl
+    >>> tl.nn.L1Loss()(tl.Tensor([1.0, 2.0]), [1.0, 4.0])
+    Tensor(1.)
+    """
 
     def __init__(self, *, reduction: str = "mean") -> None:
         super().__init__(reduction)
 
     def forward(self, input: Any, target: Any) -> Tensor:
+        """l1_loss(input, target): two arrays of one shape -> a scalar (or that shape)."""
         return l1_loss(input, target, reduction=self.reduction)
 
 
 class BCELoss(_Loss):
-    """`binary_cross_entropy` as a module (like `torch.nn.BCELoss`); `weight` is a buffer."""
+    """`binary_cross_entropy` as a module (like `torch.nn.BCELoss`); `weight` is a buffer.
+
+    >>> import tinygrad_lite as tl
+    >>> probs = tl.nn.Sigmoid()(tl.Tensor([0.0, 0.0]))
+    >>> round(tl.nn.BCELoss()(probs, [1.0, 0.0]).item(), 4)   # log 2
+    0.6931
+    """
 
     def __init__(self, weight: Any = None, *, reduction: str = "mean") -> None:
         super().__init__(reduction)
         self.register_buffer("weight", _buffer(weight))
 
     def forward(self, input: Any, target: Any) -> Tensor:
+        """binary_cross_entropy(input, target): probabilities and targets of one shape."""
         return binary_cross_entropy(input, target, self.weight, reduction=self.reduction)
 
 
 class BCEWithLogitsLoss(_Loss):
     """`binary_cross_entropy_with_logits` as a module (like `torch.nn.BCEWithLogitsLoss`);
-    `weight` and `pos_weight` are buffers."""
+    `weight` and `pos_weight` are buffers.
+
+    >>> import tinygrad_lite as tl
+    >>> loss_fn = tl.nn.BCEWithLogitsLoss(pos_weight=[2.0])
+    >>> round(loss_fn(tl.Tensor([0.0, 0.0]), [1.0, 0.0]).item(), 4)   # (2 log 2 + log 2) / 2
+    1.0397
+    """
 
     def __init__(
         self, weight: Any = None, *, reduction: str = "mean", pos_weight: Any = None
@@ -482,20 +574,28 @@ class BCEWithLogitsLoss(_Loss):
         self.register_buffer("pos_weight", _buffer(pos_weight))
 
     def forward(self, input: Any, target: Any) -> Tensor:
+        """binary_cross_entropy_with_logits(input, target): logits and targets of one shape."""
         return binary_cross_entropy_with_logits(
             input, target, self.weight, reduction=self.reduction, pos_weight=self.pos_weight
         )
 
 
 class HingeLoss(_Loss):
-    """`hinge_loss` as a module: the micrograd demo's max-margin loss (no PyTorch module)."""
+    """`hinge_loss` as a module: the micrograd demo's max-margin loss (no PyTorch module).
+
+    >>> import tinygrad_lite as tl
+    >>> tl.nn.HingeLoss()(tl.Tensor([2.0, 0.5, 0.0]), [1, 1, -1])
+    Tensor(0.5)
+    """
 
     def __init__(self, margin: float = 1.0, reduction: str = "mean") -> None:
         super().__init__(reduction)
         self.margin = margin
 
     def forward(self, scores: Any, targets: Any) -> Tensor:
+        """hinge_loss(scores, targets): scores and -1/+1 labels of one shape -> a scalar."""
         return hinge_loss(scores, targets, self.margin, self.reduction)
 
     def extra_repr(self) -> str:
+        """'margin=..' (and the reduction unless 'mean') for the repr."""
         return ", ".join(filter(None, [f"margin={self.margin}", super().extra_repr()]))

@@ -18,6 +18,15 @@ class Adam(Optimizer):
     Per step t, with g the gradient (negated when `maximize`), plus weight_decay * p:
     m = b1 * m + (1 - b1) * g; v = b2 * v + (1 - b2) * g * g (v_max = max(v_max, v) with amsgrad);
     p -= lr / (1 - b1**t) * m / (sqrt(v) / sqrt(1 - b2**t) + eps).
+
+    So the first step moves each parameter by about lr against the sign of its gradient.
+
+    >>> import tinygrad_lite as tl
+    >>> w = tl.Tensor([1.0, -1.0], requires_grad=True)
+    >>> opt = tl.optim.Adam([w], lr=0.1)
+    >>> (w * w).sum().backward(); opt.step()
+    >>> w.data.round(4)
+    array([ 0.9, -0.9], dtype=float32)
     """
 
     _decoupled = False  # AdamW decays the weights directly instead of adding to the gradient
@@ -123,7 +132,15 @@ class Adam(Optimizer):
 
 class AdamW(Adam):
     """Adam with decoupled weight decay, p *= 1 - lr * weight_decay each step (like
-    `torch.optim.AdamW`)."""
+    `torch.optim.AdamW`); weight_decay defaults to 1e-2.
+
+    >>> import tinygrad_lite as tl
+    >>> w = tl.Tensor([1.0], requires_grad=True)
+    >>> opt = tl.optim.AdamW([w], lr=0.1, weight_decay=0.5)
+    >>> w.grad = np.zeros(1, np.float32)   # no gradient: only the decay acts
+    >>> opt.step(); w                      # 1 * (1 - 0.1 * 0.5)
+    Tensor([0.95], requires_grad=True)
+    """
 
     _decoupled = True
 

@@ -18,7 +18,16 @@ class LRScheduler:
     """Base class of the schedulers (like `torch.optim.lr_scheduler.LRScheduler`).
 
     Construction records each group's 'initial_lr' and takes the first step (epoch 0); call
-    `step()` once per epoch, after `optimizer.step()`.
+    `step()` once per epoch, after `optimizer.step()`. Subclasses define `get_lr`.
+
+    >>> import tinygrad_lite as tl
+    >>> opt = tl.optim.SGD([tl.Tensor([0.0], requires_grad=True)], lr=1.0)
+    >>> sched = tl.optim.lr_scheduler.StepLR(opt, step_size=1, gamma=0.5)
+    >>> for epoch in range(3):
+    ...     opt.step()    # in real training: a whole epoch of batches
+    ...     sched.step()
+    >>> sched.last_epoch, opt.param_groups[0]["lr"]
+    (3, 0.125)
     """
 
     def __init__(self, optimizer: Optimizer, last_epoch: int = -1) -> None:
@@ -45,15 +54,38 @@ class LRScheduler:
         self._is_initial = False
 
     def get_lr(self) -> list[float]:
-        """The learning rates for the current `last_epoch` (subclasses implement)."""
+        """The learning rates for the current `last_epoch`, one per group (like
+        `LRScheduler.get_lr`); subclasses implement it and `step` calls it.
+
+        >>> import tinygrad_lite as tl
+        >>> opt = tl.optim.SGD([tl.Tensor([0.0], requires_grad=True)], lr=1.0)
+        >>> tl.optim.lr_scheduler.LRScheduler(opt)
+        Traceback (most recent call last):
+        NotImplementedError
+        """
         raise NotImplementedError
 
     def get_last_lr(self) -> list[float]:
-        """The learning rates set by the last step, one per group (like `get_last_lr`)."""
+        """The learning rates set by the last step, one per group (like
+        `torch.optim.lr_scheduler.LRScheduler.get_last_lr`).
+
+        >>> import tinygrad_lite as tl
+        >>> opt = tl.optim.SGD([tl.Tensor([0.0], requires_grad=True)], lr=0.1)
+        >>> tl.optim.lr_scheduler.StepLR(opt, step_size=10).get_last_lr()
+        [0.1]
+        """
         return list(self._last_lr)
 
     def step(self) -> None:
-        """Advance one epoch and write the new rates into the optimizer's groups."""
+        """Advance one epoch and write the new rates into the optimizer's groups (like
+        `LRScheduler.step`); call it after `optimizer.step()`.
+
+        >>> import tinygrad_lite as tl
+        >>> opt = tl.optim.SGD([tl.Tensor([0.0], requires_grad=True)], lr=1.0)
+        >>> sched = tl.optim.lr_scheduler.LambdaLR(opt, lambda epoch: 1 / (epoch + 1))
+        >>> sched.step(); sched.get_last_lr()
+        [0.5]
+        """
         self._step_count += 1
         self.last_epoch += 1
         for group, lr in zip(self.optimizer.param_groups, self.get_lr(), strict=True):
@@ -64,7 +96,14 @@ class LRScheduler:
         return [group["lr"] for group in self.optimizer.param_groups]
 
     def state_dict(self) -> dict[str, Any]:
-        """Everything but the optimizer, lists copied (like `LRScheduler.state_dict`)."""
+        """Everything but the optimizer, lists copied (like `LRScheduler.state_dict`).
+
+        >>> import tinygrad_lite as tl
+        >>> opt = tl.optim.SGD([tl.Tensor([0.0], requires_grad=True)], lr=1.0)
+        >>> sd = tl.optim.lr_scheduler.StepLR(opt, step_size=2).state_dict()
+        >>> sd["last_epoch"], sd["base_lrs"], sd["step_size"]
+        (0, [1.0], 2)
+        """
         return {
             k: list(v) if isinstance(v, list) else v
             for k, v in vars(self).items()
@@ -72,8 +111,17 @@ class LRScheduler:
         }
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
-        """Restore what `state_dict` saved; unknown keys or a wrong group count raise ValueError
-        before anything changes."""
+        """Restore what `state_dict` saved (like `LRScheduler.load_state_dict`); unknown keys
+        or a wrong group count raise ValueError before anything changes.
+
+        >>> import tinygrad_lite as tl
+        >>> opt = tl.optim.SGD([tl.Tensor([0.0], requires_grad=True)], lr=1.0)
+        >>> a = tl.optim.lr_scheduler.StepLR(opt, step_size=2)
+        >>> a.step(); a.step()
+        >>> b = tl.optim.lr_scheduler.StepLR(opt, step_size=2)
+        >>> b.load_state_dict(a.state_dict()); b.last_epoch
+        2
+        """
         name = f"{type(self).__name__}.load_state_dict"
         unknown = set(state_dict) - set(self.state_dict())
         if unknown:
@@ -91,7 +139,18 @@ class LRScheduler:
 
 class LambdaLR(LRScheduler):
     """lr = initial_lr * lr_lambda(epoch), one function or one per group
-    (like `torch.optim.lr_scheduler.LambdaLR`)."""
+    (like `torch.optim.lr_scheduler.LambdaLR`).
+
+    >>> import tinygrad_lite as tl
+    >>> opt = tl.optim.SGD([tl.Tensor([0.0], requires_grad=True)], lr=1.0)
+    >>> sched = tl.optim.lr_scheduler.LambdaLR(opt, lambda epoch: 0.5**epoch)
+    >>> lrs = []
+    >>> for epoch in range(4):
+    ...     lrs.append(sched.get_last_lr()[0])
+    ...     sched.step()
+    >>> lrs
+    [1.0, 0.5, 0.25, 0.125]
+    """
 
     def __init__(
         self,
@@ -109,13 +168,21 @@ class LambdaLR(LRScheduler):
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self) -> list[float]:
+        """initial_lr * lr_lambda(last_epoch) for each group."""
         return [
             base * fn(self.last_epoch)
             for fn, base in zip(self.lr_lambdas, self.base_lrs, strict=True)
         ]
 
     def state_dict(self) -> dict[str, Any]:
-        """As the base's, with plain functions left out and callable objects' attributes kept."""
+        """As the base's, with plain functions left out and callable objects' attributes kept
+        (as PyTorch's `LambdaLR.state_dict` does).
+
+        >>> import tinygrad_lite as tl
+        >>> opt = tl.optim.SGD([tl.Tensor([0.0], requires_grad=True)], lr=1.0)
+        >>> tl.optim.lr_scheduler.LambdaLR(opt, lambda e: 1.0).state_dict()["lr_lambdas"]
+        [None]
+        """
         out = super().state_dict()
         out["lr_lambdas"] = [
             None if isinstance(fn, types.FunctionType) else dict(vars(fn)) for fn in self.lr_lambdas
@@ -123,7 +190,17 @@ class LambdaLR(LRScheduler):
         return out
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
-        """As the base's; saved attributes of callable-object lambdas are restored onto them."""
+        """As the base's; saved attributes of callable-object lambdas are restored onto them
+        (like PyTorch's `LambdaLR.load_state_dict`).
+
+        >>> import tinygrad_lite as tl
+        >>> opt = tl.optim.SGD([tl.Tensor([0.0], requires_grad=True)], lr=1.0)
+        >>> a = tl.optim.lr_scheduler.LambdaLR(opt, lambda e: 0.9**e)
+        >>> a.step()
+        >>> b = tl.optim.lr_scheduler.LambdaLR(opt, lambda e: 0.9**e)
+        >>> b.load_state_dict(a.state_dict()); b.last_epoch
+        1
+        """
         state = dict(state_dict)
         saved = state.pop("lr_lambdas", [None] * len(self.lr_lambdas))
         if len(saved) != len(self.lr_lambdas):
@@ -140,7 +217,18 @@ class LambdaLR(LRScheduler):
 
 class StepLR(LRScheduler):
     """Multiply the lr by `gamma` every `step_size` epochs
-    (like `torch.optim.lr_scheduler.StepLR`)."""
+    (like `torch.optim.lr_scheduler.StepLR`).
+
+    >>> import tinygrad_lite as tl
+    >>> opt = tl.optim.SGD([tl.Tensor([0.0], requires_grad=True)], lr=1.0)
+    >>> sched = tl.optim.lr_scheduler.StepLR(opt, step_size=2, gamma=0.5)
+    >>> lrs = []
+    >>> for epoch in range(5):
+    ...     lrs.append(sched.get_last_lr()[0])
+    ...     sched.step()
+    >>> lrs
+    [1.0, 1.0, 0.5, 0.5, 0.25]
+    """
 
     def __init__(
         self, optimizer: Optimizer, step_size: int, gamma: float = 0.1, last_epoch: int = -1
@@ -163,6 +251,16 @@ class CosineAnnealingLR(LRScheduler):
     (like `torch.optim.lr_scheduler.CosineAnnealingLR`).
 
     Closed form: eta_min + (initial_lr - eta_min) * (1 + cos(pi * epoch / T_max)) / 2.
+
+    >>> import tinygrad_lite as tl
+    >>> opt = tl.optim.SGD([tl.Tensor([0.0], requires_grad=True)], lr=1.0)
+    >>> sched = tl.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=4)
+    >>> lrs = []
+    >>> for epoch in range(6):
+    ...     lrs.append(round(sched.get_last_lr()[0], 4))
+    ...     sched.step()
+    >>> lrs
+    [1.0, 0.8536, 0.5, 0.1464, 0.0, 0.1464]
     """
 
     def __init__(

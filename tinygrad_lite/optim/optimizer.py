@@ -21,7 +21,18 @@ ParamGroup = dict[str, Any]
 
 
 class Optimizer:
-    """Base class of all optimizers (like `torch.optim.Optimizer`)."""
+    """Base class of all optimizers (like `torch.optim.Optimizer`).
+
+    `params` is an iterable of leaf floating-point Tensors, or of dicts (parameter groups)
+    holding 'params' and options that override the optimizer's defaults. Updates happen in
+    place on `p.data`; subclasses define the update rule.
+
+    >>> import tinygrad_lite as tl
+    >>> w, b = tl.Tensor([1.0], requires_grad=True), tl.Tensor([0.0], requires_grad=True)
+    >>> opt = tl.optim.SGD([{"params": [w]}, {"params": [b], "lr": 0.5}], lr=0.1)
+    >>> isinstance(opt, tl.optim.Optimizer), [g["lr"] for g in opt.param_groups]
+    (True, [0.1, 0.5])
+    """
 
     def __init__(self, params: Iterable[Any], defaults: dict[str, Any]) -> None:
         name = type(self).__name__
@@ -51,7 +62,15 @@ class Optimizer:
 
     # --- parameter groups
     def add_param_group(self, param_group: dict[str, Any]) -> None:
-        """Add a group of parameters with its own options (like `Optimizer.add_param_group`)."""
+        """Add a group of parameters with its own options (like
+        `torch.optim.Optimizer.add_param_group`); unset options take the defaults.
+
+        >>> import tinygrad_lite as tl
+        >>> opt = tl.optim.SGD([tl.Tensor([1.0], requires_grad=True)], lr=0.1)
+        >>> opt.add_param_group({"params": [tl.Tensor([2.0], requires_grad=True)], "lr": 0.01})
+        >>> [g["lr"] for g in opt.param_groups]
+        [0.1, 0.01]
+        """
         self.param_groups.append(self._checked_group(param_group, self.param_groups))
 
     def _checked_group(self, group: Any, existing: list[ParamGroup]) -> ParamGroup:
@@ -112,7 +131,16 @@ class Optimizer:
 
     # --- gradients and steps
     def zero_grad(self, set_to_none: bool = True) -> None:
-        """Reset the gradients of all parameters (like `Optimizer.zero_grad`)."""
+        """Reset the gradients of all parameters (like `torch.optim.Optimizer.zero_grad`):
+        to None, or to zero arrays with `set_to_none=False`.
+
+        >>> import tinygrad_lite as tl
+        >>> w = tl.Tensor([1.0, 2.0], requires_grad=True)
+        >>> opt = tl.optim.SGD([w], lr=0.1)
+        >>> (w * w).sum().backward()
+        >>> opt.zero_grad(set_to_none=False); w.grad
+        array([0., 0.], dtype=float32)
+        """
         for group in self.param_groups:
             for p in group["params"]:
                 if set_to_none:
@@ -122,9 +150,18 @@ class Optimizer:
                     p.grad = np.zeros_like(p.data)
 
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
-        """Update every parameter that has a gradient, in place (like `Optimizer.step`).
+        """Update every parameter that has a gradient, in place (like
+        `torch.optim.Optimizer.step`).
 
         `closure`, when given, recomputes the loss (with gradients enabled) and is returned.
+        Parameters whose grad is None are skipped.
+
+        >>> import tinygrad_lite as tl
+        >>> w = tl.Tensor([1.0, 2.0], requires_grad=True)
+        >>> opt = tl.optim.SGD([w], lr=0.1)
+        >>> (w * w).sum().backward()   # grad 2w = [2, 4]
+        >>> opt.step(); w
+        Tensor([0.8, 1.6], requires_grad=True)
         """
         loss = None
         if closure is not None:
@@ -175,7 +212,16 @@ class Optimizer:
     # --- state dicts
     def state_dict(self) -> dict[str, Any]:
         """Options and state in PyTorch's layout, parameters as indices, arrays copied
-        (like `Optimizer.state_dict`)."""
+        (like `torch.optim.Optimizer.state_dict`); `tl.save` writes it.
+
+        >>> import tinygrad_lite as tl
+        >>> w = tl.Tensor([1.0], requires_grad=True)
+        >>> opt = tl.optim.SGD([w], lr=0.1, momentum=0.9)
+        >>> (w * w).sum().backward(); opt.step()
+        >>> sd = opt.state_dict()
+        >>> sd["state"], sd["param_groups"][0]["params"]
+        ({0: {'momentum_buffer': array([2.], dtype=float32)}}, [0])
+        """
         index: dict[int, int] = {}
         groups = []
         for group in self.param_groups:
@@ -196,7 +242,15 @@ class Optimizer:
         """Restore options and state saved by `state_dict` (like `Optimizer.load_state_dict`).
 
         Group count, group sizes, option values, state keys and every state array's shape are
-        checked before anything is written; a mismatch raises ValueError naming it.
+        checked before anything is written; a mismatch raises ValueError naming it. Saved
+        options (e.g. 'lr') replace the current ones.
+
+        >>> import tinygrad_lite as tl
+        >>> w = tl.Tensor([1.0], requires_grad=True)
+        >>> saved = tl.optim.Adam([w], lr=0.01).state_dict()
+        >>> opt = tl.optim.Adam([w], lr=0.5)
+        >>> opt.load_state_dict(saved); opt.param_groups[0]["lr"]
+        0.01
         """
         name = f"{type(self).__name__}.load_state_dict"
         for key in ("state", "param_groups"):

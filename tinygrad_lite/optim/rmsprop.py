@@ -18,6 +18,13 @@ class RMSprop(Optimizer):
     v = alpha * v + (1 - alpha) * g * g; avg = sqrt(v) + eps, or, when centered,
     m = alpha * m + (1 - alpha) * g and avg = sqrt(v - m * m) + eps;
     with momentum b = momentum * b + g / avg and p -= lr * b, else p -= lr * g / avg.
+
+    >>> import tinygrad_lite as tl
+    >>> w = tl.Tensor([1.0, -1.0], requires_grad=True)
+    >>> opt = tl.optim.RMSprop([w], lr=0.01)
+    >>> (w * w).sum().backward(); opt.step()   # v = 0.01 g^2: the step is 10 lr
+    >>> w.data.round(4)
+    array([ 0.9, -0.9], dtype=float32)
     """
 
     def __init__(
