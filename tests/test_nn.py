@@ -868,3 +868,19 @@ def test_assigning_a_plain_tensor_to_a_parameter_name_raises_and_keeps_the_param
 def test_integer_inputs_to_linear_compute_in_the_weights_dtype():
     lin = nn.Linear(3, 2)
     assert lin(Tensor([[1, 2, 3]])).dtype == np.float32
+
+
+def test_linear_weight_its_gradient_and_optimizer_state_share_one_memory_layout():
+    # PyTorch's (out, in) shape stored column-major: the GEMMs run without a transposed
+    # operand, and every in-place optimizer pass sees operands of one layout
+    lin = nn.Linear(5, 3)
+    opt = tl.optim.SGD(lin.parameters(), lr=0.1, momentum=0.9)
+    assert lin.weight.shape == (3, 5) and lin.weight.data.flags.f_contiguous
+    lin(Tensor(np.ones((4, 5), np.float32))).sum().backward()
+    opt.step()
+    assert lin.weight.grad.flags.f_contiguous
+    assert opt.state[lin.weight]["momentum_buffer"].flags.f_contiguous
+    opt2 = tl.optim.SGD(lin.parameters(), lr=0.1, momentum=0.9)
+    opt2.load_state_dict(opt.state_dict())
+    assert opt2.state[lin.weight]["momentum_buffer"].flags.f_contiguous
+    assert nn.Layer(5, 3).weight.data.flags.f_contiguous

@@ -221,9 +221,12 @@ class Function:
     def release(self) -> None:
         """Free what forward saved; keep the graph's shape (parents, op name, summed axes)."""
         d = self.__dict__
-        kept: dict[str, Any] = {k: d[k] for k in ("op", "summed", "site") if k in d}
-        d.clear()
-        d.update(kept)
+        if "op" in d or "summed" in d or "site" in d:
+            kept: dict[str, Any] = {k: d[k] for k in ("op", "summed", "site") if k in d}
+            d.clear()
+            d.update(kept)
+        else:
+            d.clear()
         d["freed"] = True
 
     @property
@@ -326,11 +329,10 @@ def backward(root: Any, g: Any, retain_graph: bool = False, micrograd: bool = Fa
                 _check_backward(ctx, in_grads)
         if free:
             ctx.release()
-        for i, p in enumerate(ctx.parents):
-            if not ctx.needs[i]:
+        for i, (p, need, pg) in enumerate(zip(ctx.parents, ctx.needs, in_grads)):
+            if not need:
                 continue
             k = id(p)
-            pg = in_grads[i]
             if pg is not None:
                 if p._scalar:
                     pg = float(pg)
@@ -347,14 +349,15 @@ def backward(root: Any, g: Any, retain_graph: bool = False, micrograd: bool = Fa
                         fresh.add(k)
                     buf[pg.index] += pg.value
                 else:
-                    shape = p.data.shape
-                    if pg.shape != shape:
-                        pg, axes = _unbroadcast(pg, shape)
+                    data = p.data
+                    if pg.shape != data.shape:
+                        gshape = pg.shape
+                        pg, axes = _unbroadcast(pg, data.shape)
                         if ctx.summed is None:
                             ctx.summed = {}
-                        ctx.summed[i] = (in_grads[i].shape, shape, axes)
-                    if pg.dtype != p.data.dtype:
-                        pg = pg.astype(p.data.dtype)
+                        ctx.summed[i] = (gshape, data.shape, axes)
+                    if pg.dtype != data.dtype:
+                        pg = pg.astype(data.dtype)
                     buf = grads.get(k)
                     if buf is None:
                         grads[k] = pg
@@ -363,22 +366,30 @@ def backward(root: Any, g: Any, retain_graph: bool = False, micrograd: bool = Fa
                     else:
                         grads[k] = buf + pg
                         fresh.add(k)
-            deps[k] -= 1
-            if deps[k] == 0:
+            left = deps[k] - 1
+            if left:
+                deps[k] = left
+            else:
                 ready.append(p)
 
 
 def _store_grad(node: Any, g: Any, handed: set[int], owned: bool) -> None:
     """Accumulate g into node.grad, copying g unless the node can own it outright."""
-    g = np.asarray(g)
+    if type(g) is not np.ndarray:
+        g = np.asarray(g)
     if node.grad is not None:
         node.grad = node.grad + g
         return
+    # NOTE: a gradient array may reach two leaves (Add hands g to both) or be a read-only
+    # broadcast view; copy only then, so a fresh matmul result (or a view of one) is kept as is
     base = g.base
     shared = id(g) in handed or (base is not None and id(base) in handed)
-    if not owned and (shared or not g.flags.owndata or not g.flags.writeable):
+    if not owned and (shared or not g.flags.writeable):
         g = g.copy()
+        base = None
     handed.add(id(g))
+    if base is not None:
+        handed.add(id(base))
     node.grad = g
 
 

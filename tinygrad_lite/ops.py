@@ -383,7 +383,11 @@ class Linear(Function):
         if self.needs[1]:
             x2 = x.reshape(-1, x.shape[-1]) if x.ndim != 2 else x  # (N, in)
             g2 = g.reshape(-1, g.shape[-1]) if g.ndim != 2 else g  # (N, out)
-            gw = g2.T @ x2  # (out, N) @ (N, in) -> (out, in)
+            if w.flags.f_contiguous and not w.flags.c_contiguous:
+                # (in, N) @ (N, out) -> (in, out), seen as (out, in): w's own memory layout
+                gw = (x2.T @ g2).T
+            else:
+                gw = g2.T @ x2  # (out, N) @ (N, in) -> (out, in)
         if self.has_bias and self.needs[2]:
             gb = g.reshape(-1, g.shape[-1]).sum(axis=0)  # (N, out) -> (out,)
         return (gx, gw, gb) if self.has_bias else (gx, gw)
@@ -527,40 +531,42 @@ class CrossEntropy(Function):
 
     def forward(self, x, target=None, reduction="mean", smoothing=0.0, ignore_index=-100):
         n, c = x.shape
-        z = x - x.max(axis=1, keepdims=True)
-        lse = np.log(np.exp(z).sum(axis=1, keepdims=True))  # (N, 1)
-        logp = z - lse  # (N, C) log-probabilities
-        self.logp, self.reduction = logp, reduction
+        z = x - x.max(axis=1, keepdims=True)  # (N, C), max 0 per row: exp cannot overflow
+        e = np.exp(z)
+        s = e.sum(axis=1, keepdims=True)  # (N, 1)
+        lse = np.log(s)
+        self.e, self.s, self.reduction, self.smoothing = e, s, reduction, smoothing
         if target.ndim == 1:  # class indices
             keep = target != ignore_index
-            rows = np.arange(n)
-            t = np.where(keep, target, 0)
-            picked = -logp[rows, t]  # (N,)
-            loss = (1 - smoothing) * picked
+            self.keep = None if keep.all() else keep  # None: nothing ignored (the usual case)
+            t = target if self.keep is None else np.where(keep, target, 0)
+            self.t, self.target = t, None
+            loss = lse[:, 0] - z[np.arange(n), t]  # -log p[target], (N,)
             if smoothing:
-                loss = loss - smoothing / c * logp.sum(axis=1)
-            loss = loss * keep
-            self.target, self.keep, self.t = None, keep, t
-            count = keep.sum()
+                # -mean_c log p_c = lse - mean_c z_c
+                loss = (1 - smoothing) * loss + smoothing * (lse[:, 0] - z.mean(axis=1))
+            if self.keep is not None:
+                loss = loss * keep
+            count = n if self.keep is None else int(keep.sum())
         else:  # probabilities
             q = target if not smoothing else (1 - smoothing) * target + smoothing / c
-            loss = -(q * logp).sum(axis=1)
+            self.logp = z - lse  # kept: log(softmax) itself underflows to -inf for huge logits
+            loss = -(q * self.logp).sum(axis=1)
             self.target, self.keep = q, None
             count = n
-        self.smoothing, self.count = smoothing, count
+        self.count = count
         if reduction == "none":
             return loss.astype(x.dtype, copy=False)
         total = loss.sum(dtype=x.dtype)
         if reduction == "sum":
             return total
-        # NOTE: count is a NumPy int; dividing by it keeps x's dtype (a float64 scalar would not).
+        # NOTE: a NumPy scalar of x's dtype keeps x's dtype (a float64 one would not).
         # Every target ignored gives 0/0 = nan, as in PyTorch (and zero gradients, below).
         with np.errstate(invalid="ignore", divide="ignore"):
             return total / x.dtype.type(count)
 
     def backward(self, g):
-        logp = self.logp
-        n, c = logp.shape
+        n, c = self.e.shape
         eps = self.smoothing
         if self.reduction == "none":
             scale = g[:, None]  # (N, 1)
@@ -568,18 +574,19 @@ class CrossEntropy(Function):
             scale = g / self.count if self.count else g * 0
         else:
             scale = g
-        scale = np.asarray(scale).astype(logp.dtype, copy=False)
-        p = np.exp(logp)  # softmax (N, C)
+        scale = np.asarray(scale).astype(self.e.dtype, copy=False)
+        p = self.e / self.s  # softmax (N, C), a fresh array we may change in place
         if self.target is None:
             # d/dx of -sum_c q_c log p_c is p * sum(q) - q; here sum(q) = 1 for kept rows
-            grad = p
-            grad[np.arange(n), self.t] -= 1 - eps
+            p[np.arange(n), self.t] -= 1 - eps
             if eps:
-                grad -= eps / c
-            grad *= self.keep[:, None]
-            return grad * scale, None
+                p -= eps / c
+            if self.keep is not None:
+                p *= self.keep[:, None]
+            p *= scale
+            return p, None
         q = self.target
         grad = p * q.sum(axis=1, keepdims=True) - q
         # the loss is linear in the target: d/d target = -(1 - eps) log p
-        gt = -(1 - eps) * logp * scale if self.needs[1] else None
+        gt = -(1 - eps) * self.logp * scale if self.needs[1] else None
         return grad * scale, gt

@@ -121,7 +121,7 @@ def _class_rows(
     arr = _array(target)
     kind = arr.dtype.kind
     if kind in "iu" and arr.shape == batch:
-        indices = arr.reshape(-1).astype(np.int64)
+        indices = arr.reshape(-1).astype(np.int64, copy=False)
         _check_classes(name, indices, c, ignore_index)
         t: np.ndarray | Tensor = indices
     elif kind == "f" and allow_probs and arr.shape == x.shape:

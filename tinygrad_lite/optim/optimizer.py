@@ -317,7 +317,11 @@ class Optimizer:
                 )
             if arr.dtype.kind not in "fiu":
                 raise ValueError(f"{name}: state {key!r} of parameter {i} has dtype {arr.dtype}")
-            out[key] = np.array(arr, dtype=p.data.dtype)  # a copy: the caller's dict stays theirs
+            # a copy (the caller's dict stays theirs) in the parameter's memory layout, so that
+            # the in-place updates never mix row- and column-major operands
+            buf = np.empty_like(p.data)
+            buf[...] = arr
+            out[key] = buf
         return out
 
     def __repr__(self) -> str:

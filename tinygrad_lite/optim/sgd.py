@@ -78,7 +78,8 @@ class SGD(Optimizer):
                 state = self.state.setdefault(p, {})
                 b = state.get("momentum_buffer")
                 if b is None:
-                    b = state["momentum_buffer"] = d.copy()
+                    # NOTE: order="K" keeps p's memory layout; ufuncs on mixed layouts are slow
+                    b = state["momentum_buffer"] = d.copy(order="K")
                 else:
                     b *= momentum
                     if dampening:
