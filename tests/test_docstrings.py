@@ -2,7 +2,7 @@
 
 The examples are run with doctest in each module's own globals (as `python -m doctest` would),
 so an example imports what it uses. See the list of names still missing a docstring with
-`python -m pytest tests/test_docstrings.py -k every_public -s --runxfail`.
+`python -m pytest tests/test_docstrings.py -k every_public -s`.
 """
 
 import doctest
@@ -18,14 +18,6 @@ import tinygrad_lite
 
 FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
 
-# TODO(lead): these modules' examples fail under doctest, so they are left out of the doctest
-# run until the lead, who is rewriting these files, fixes them:
-#   tinygrad_lite.autograd
-#     - no_grad: the example uses `x`, which it never defines (NameError)
-#     - detect_anomaly: uses `tl`, which autograd.py does not import; the example is also
-#       meant to raise FloatingPointError, so it needs a Traceback block as its expected output
-#     - Function: uses `tl` (NameError), so `Cube` and then `Cube.apply(t)` fail
-DOCTEST_TODO = {"tinygrad_lite.autograd"}
 
 # the modules whose public names users reach (`tl.X`, `tl.nn.X`, ...)
 PUBLIC_MODULES = [
@@ -41,17 +33,6 @@ PUBLIC_MODULES = [
     "tinygrad_lite.micrograd",
 ]
 
-# the files the lead is documenting; their names are checked by the xfail test only
-LEAD_MODULES = {
-    "tinygrad_lite.tensor",
-    "tinygrad_lite.value",
-    "tinygrad_lite.autograd",
-    "tinygrad_lite.ops",
-    "tinygrad_lite.data",
-    "tinygrad_lite.optim.sgd",
-    "tinygrad_lite",  # __init__.py
-}
-
 
 def _all_modules() -> list[str]:
     found = pkgutil.walk_packages(tinygrad_lite.__path__, "tinygrad_lite.")
@@ -61,10 +42,7 @@ def _all_modules() -> list[str]:
 def _doctest_params() -> list[Any]:
     params = []
     for name in _all_modules():
-        marks = []
-        if name in DOCTEST_TODO:
-            marks.append(pytest.mark.skip(reason="TODO(lead): its examples fail; see DOCTEST_TODO"))
-        params.append(pytest.param(name, marks=marks, id=name))
+        params.append(pytest.param(name, id=name))
     return params
 
 
@@ -151,20 +129,8 @@ def _undocumented() -> list[tuple[str, str]]:
     return sorted((module, qualname) for qualname, module in missing.items())
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="docstrings of tensor.py/value.py/autograd.py/ops.py/data.py/optim/sgd.py are being "
-    "written by the lead",
-)
 def test_every_public_name_has_a_docstring() -> None:
     missing = [qualname for _, qualname in _undocumented()]
     listing = f"{len(missing)} public names without a docstring:\n  " + "\n  ".join(missing)
     print(listing)
     assert not missing, listing
-
-
-def test_public_names_outside_the_leads_files_have_docstrings() -> None:
-    missing = [qualname for module, qualname in _undocumented() if module not in LEAD_MODULES]
-    assert not missing, f"{len(missing)} public names without a docstring:\n  " + "\n  ".join(
-        missing
-    )

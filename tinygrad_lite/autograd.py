@@ -39,12 +39,25 @@ _grad_mode = _GradMode()
 
 
 def is_grad_enabled() -> bool:
-    """Whether new ops record a graph in this thread (like `torch.is_grad_enabled`)."""
+    """Whether new ops record a graph in this thread (like `torch.is_grad_enabled`).
+
+    >>> import tinygrad_lite as tl
+    >>> with tl.no_grad():
+    ...     print(tl.is_grad_enabled())
+    False
+    """
     return _grad_mode.enabled
 
 
 class set_grad_enabled:
-    """Turn graph recording on or off in this thread; usable as a context manager or decorator."""
+    """Turn graph recording on or off in this thread; a context manager or decorator
+    (like `torch.set_grad_enabled`).
+
+    >>> import tinygrad_lite as tl
+    >>> with tl.set_grad_enabled(False):
+    ...     print(tl.is_grad_enabled())
+    False
+    """
 
     def __init__(self, mode: bool = True) -> None:
         self.mode = bool(mode)
@@ -71,8 +84,12 @@ class set_grad_enabled:
 class no_grad(set_grad_enabled):
     """Context manager and decorator that stops recording the graph (like `torch.no_grad`).
 
-    >>> with no_grad():
-    ...     y = x * 2        # y.requires_grad is False
+    >>> import tinygrad_lite as tl
+    >>> x = tl.Tensor([1.0], requires_grad=True)
+    >>> with tl.no_grad():
+    ...     y = x * 2
+    >>> y.requires_grad
+    False
     """
 
     def __init__(self) -> None:
@@ -80,7 +97,14 @@ class no_grad(set_grad_enabled):
 
 
 class enable_grad(set_grad_enabled):
-    """Context manager and decorator that turns recording back on inside `no_grad`."""
+    """Context manager and decorator that turns recording back on inside `no_grad`
+    (like `torch.enable_grad`).
+
+    >>> import tinygrad_lite as tl
+    >>> with tl.no_grad(), tl.enable_grad():
+    ...     print(tl.is_grad_enabled())
+    True
+    """
 
     def __init__(self) -> None:
         super().__init__(True)
@@ -97,12 +121,16 @@ _anomaly = _Anomaly()
 
 
 class detect_anomaly:
-    """Raise `FloatingPointError` naming the first op whose forward or backward made NaN or inf.
+    """Raise `FloatingPointError` naming the first op whose forward or backward made NaN or inf
+    (like `torch.autograd.detect_anomaly`, which checks backward only).
 
     Off by default; when off it costs one attribute test per op.
 
+    >>> import tinygrad_lite as tl
     >>> with tl.detect_anomaly():
-    ...     (Tensor([0.0]).log() * 0).sum().backward()   # FloatingPointError: Log produced -inf
+    ...     tl.Tensor([0.0], requires_grad=True).log()
+    Traceback (most recent call last):
+    FloatingPointError: Log produced -inf in forward, called from ...
     """
 
     def __init__(self) -> None:
@@ -171,13 +199,17 @@ class Function:
 
     Subclass it to add your own op (this is how every built-in op is written):
 
+    >>> import numpy as np, tinygrad_lite as tl
     >>> class Cube(tl.Function):
     ...     def forward(self, x):          # x: np.ndarray
     ...         self.x = x                 # save what backward needs
     ...         return x ** 3
     ...     def backward(self, g):         # g: gradient of the output, same shape as it
     ...         return (3 * self.x**2 * g,)  # one gradient per input (None when not needed)
-    >>> y = Cube.apply(t)
+    >>> t = tl.Tensor([1.0, 2.0], requires_grad=True)
+    >>> Cube.apply(t).sum().backward()
+    >>> t.grad.tolist()
+    [3.0, 12.0]
 
     `apply(*inputs, **params)` takes nodes (Tensors or Values) positionally and non-differentiable
     parameters by keyword. Backward may return gradients in the broadcast shape of the output:
@@ -194,14 +226,29 @@ class Function:
     summed: dict[int, tuple] | None = None  # input index -> (gradient shape, input shape, axes)
 
     def forward(self, *args: Any, **kwargs: Any) -> Any:
+        """Compute the op on raw data (NumPy arrays or floats) and save what backward needs.
+
+        Keyword arguments are the op's non-differentiable parameters (see `apply`).
+        """
         raise NotImplementedError
 
     def backward(self, g: Any) -> tuple:
+        """Given g, the gradient of the output, return one gradient per input (None if unneeded).
+
+        Gradients may have the output's broadcast shape: the engine sums them back to each input.
+        """
         raise NotImplementedError
 
     @classmethod
     def apply(cls, *xs: Any, **kwargs: Any) -> Any:
-        """Run the op on nodes `xs` and record it in the graph when any input needs a gradient."""
+        """Run the op on nodes `xs` and record it in the graph when any input needs a gradient.
+
+        >>> import tinygrad_lite as tl
+        >>> from tinygrad_lite import ops
+        >>> x = tl.Tensor([1.0, 2.0], requires_grad=True)
+        >>> type(ops.Exp.apply(x).grad_fn).__name__
+        'Exp'
+        """
         ctx = cls()
         if _grad_mode.enabled:
             needs = tuple([x.requires_grad for x in xs])
@@ -219,7 +266,10 @@ class Function:
         return cls.node._from_op(out, None)
 
     def release(self) -> None:
-        """Free what forward saved; keep the graph's shape (parents, op name, summed axes)."""
+        """Free what forward saved; keep the graph's shape (parents, op name, summed axes).
+
+        The engine calls it after this op's backward unless `retain_graph=True`.
+        """
         d = self.__dict__
         if "op" in d or "summed" in d or "site" in d:
             kept: dict[str, Any] = {k: d[k] for k in ("op", "summed", "site") if k in d}
@@ -231,7 +281,13 @@ class Function:
 
     @property
     def name(self) -> str:
-        """The op's name as graph drawings show it."""
+        """The op's name as graph drawings show it ('*', 'ReLU', or the class name).
+
+        >>> import tinygrad_lite as tl
+        >>> x = tl.Tensor([1.0], requires_grad=True)
+        >>> (x * 2).grad_fn.name, x.exp().grad_fn.name
+        ('*', 'Exp')
+        """
         return self.__dict__.get("op") or getattr(type(self), "op", None) or type(self).__name__
 
 

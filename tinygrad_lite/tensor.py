@@ -36,7 +36,13 @@ _defaults = _Defaults()
 
 
 def set_default_dtype(dtype: Any) -> None:
-    """Set the float dtype that Python floats become (float32 unless changed), like PyTorch's."""
+    """Set the float dtype Python floats become (float32 unless changed), like PyTorch's.
+
+    >>> set_default_dtype(np.float64); Tensor(1.0).dtype
+    dtype('float64')
+    >>> set_default_dtype(np.float32); Tensor(1.0).dtype
+    dtype('float32')
+    """
     dt = np.dtype(dtype)
     if dt.kind != "f":
         raise TypeError(f"set_default_dtype: only floating dtypes are allowed, got {dt}")
@@ -44,18 +50,33 @@ def set_default_dtype(dtype: Any) -> None:
 
 
 def get_default_dtype() -> np.dtype:
-    """The float dtype that Python floats become."""
+    """The float dtype that Python floats become (like `torch.get_default_dtype`).
+
+    >>> get_default_dtype()
+    dtype('float32')
+    """
     return _defaults.dtype
 
 
 def manual_seed(seed: int) -> np.random.Generator:
-    """Seed tinygrad_lite's one NumPy Generator (used by rand/randn/init/Dropout/DataLoader)."""
+    """Seed tinygrad_lite's one NumPy Generator (rand/randn/init/Dropout/DataLoader use it),
+    like `torch.manual_seed`; returns the new generator.
+
+    >>> _ = manual_seed(0); a = Tensor.randn(3)
+    >>> _ = manual_seed(0); b = Tensor.randn(3)
+    >>> a.tolist() == b.tolist()
+    True
+    """
     _defaults.rng = np.random.default_rng(seed)
     return _defaults.rng
 
 
 def default_generator() -> np.random.Generator:
-    """The NumPy Generator behind all of tinygrad_lite's randomness."""
+    """The NumPy Generator behind all of tinygrad_lite's randomness (`torch.default_generator`).
+
+    >>> isinstance(default_generator(), np.random.Generator)
+    True
+    """
     return _defaults.rng
 
 
@@ -162,45 +183,92 @@ class Tensor:
     # --- properties
     @property
     def shape(self) -> tuple[int, ...]:
+        """The size of each axis (like `torch.Tensor.shape`).
+
+        >>> Tensor.zeros(2, 3).shape
+        (2, 3)
+        """
         return self.data.shape
 
     @property
     def ndim(self) -> int:
+        """The number of axes (like `torch.Tensor.ndim`).
+
+        >>> Tensor.zeros(2, 3).ndim
+        2
+        """
         return self.data.ndim
 
     @property
     def size(self) -> int:
-        """Number of elements (NumPy's `size`; PyTorch's `numel()`)."""
+        """The number of elements (NumPy's `size`; PyTorch's is `numel()`).
+
+        >>> Tensor.zeros(2, 3).size
+        6
+        """
         return self.data.size
 
     def numel(self) -> int:
-        """Number of elements."""
+        """The number of elements (like `torch.Tensor.numel`).
+
+        >>> Tensor.zeros(2, 3).numel()
+        6
+        """
         return self.data.size
 
     def dim(self) -> int:
-        """Number of dimensions."""
+        """The number of axes (like `torch.Tensor.dim`).
+
+        >>> Tensor.zeros(2, 3).dim()
+        2
+        """
         return self.data.ndim
 
     @property
     def dtype(self) -> np.dtype:
+        """The NumPy dtype of the data (like `torch.Tensor.dtype`).
+
+        >>> Tensor([1.0]).dtype, Tensor([1]).dtype
+        (dtype('float32'), dtype('int64'))
+        """
         return self.data.dtype
 
     @property
     def device(self) -> str:
+        """Always 'cpu': there for code written against PyTorch.
+
+        >>> Tensor([1.0]).device
+        'cpu'
+        """
         return "cpu"
 
     @property
     def T(self) -> Tensor:
-        """All axes reversed."""
+        """The tensor with all axes reversed (like `torch.Tensor.T`; 0-d and 1-d come back as is).
+
+        >>> Tensor.zeros(2, 3).T.shape
+        (3, 2)
+        """
         return self if self.ndim < 2 else self.permute(*range(self.ndim - 1, -1, -1))
 
     @property
     def is_leaf(self) -> bool:
+        """True for tensors made by the user, False for results of ops (like PyTorch).
+
+        >>> x = Tensor([1.0], requires_grad=True)
+        >>> x.is_leaf, (x * 2).is_leaf
+        (True, False)
+        """
         return self._ctx is None
 
     @property
     def grad_fn(self) -> autograd.Function | None:
-        """The Function that made this tensor (None for leaves)."""
+        """The Function that made this tensor, None for leaves (like `torch.Tensor.grad_fn`).
+
+        >>> x = Tensor([1.0], requires_grad=True)
+        >>> type((x * 2).grad_fn).__name__
+        'Mul'
+        """
         return self._ctx
 
     def __len__(self) -> int:
@@ -209,11 +277,20 @@ class Tensor:
         return self.data.shape[0]
 
     def numpy(self) -> np.ndarray:
-        """The underlying array (shared, not copied)."""
+        """The underlying array, shared, not copied (like `torch.Tensor.numpy`).
+
+        >>> t = Tensor([1.0, 2.0])
+        >>> t.numpy() is t.data
+        True
+        """
         return self.data
 
     def item(self) -> Any:
-        """The single element as a Python number."""
+        """The single element as a Python number (like `torch.Tensor.item`).
+
+        >>> Tensor([2.5]).item()
+        2.5
+        """
         if self.data.size != 1:
             raise ValueError(
                 f"item: only one-element tensors can become a Python scalar, shape is {self.shape}"
@@ -221,6 +298,11 @@ class Tensor:
         return self.data.item()
 
     def tolist(self) -> Any:
+        """The data as nested Python lists (like `torch.Tensor.tolist`).
+
+        >>> Tensor([[1, 2], [3, 4]]).tolist()
+        [[1, 2], [3, 4]]
+        """
         return self.data.tolist()
 
     def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
@@ -264,6 +346,11 @@ class Tensor:
 
         `gradient` (Tensor or array, same shape as self) is required unless self has one element.
         The graph's saved arrays are freed unless `retain_graph=True`.
+
+        >>> x = Tensor([1.0, 2.0], requires_grad=True)
+        >>> (x * x).sum().backward()
+        >>> x.grad.tolist()
+        [2.0, 4.0]
         """
         if not self.requires_grad:
             raise RuntimeError(
@@ -286,17 +373,33 @@ class Tensor:
         autograd.backward(self, g, retain_graph=bool(retain_graph))
 
     def retain_grad(self) -> Tensor:
-        """Keep `.grad` on this intermediate after backward (leaves always keep theirs)."""
+        """Keep `.grad` on this intermediate after backward (like `torch.Tensor.retain_grad`).
+
+        >>> x = Tensor([1.0, 2.0], requires_grad=True)
+        >>> h = (x * 3).retain_grad()
+        >>> h.sum().backward()
+        >>> h.grad.tolist()
+        [1.0, 1.0]
+        """
         if self._ctx is not None:
             self._retain = True
         return self
 
     def detach(self) -> Tensor:
-        """The same data, cut out of the graph."""
+        """The same data, cut out of the graph (like `torch.Tensor.detach`).
+
+        >>> x = Tensor([1.0], requires_grad=True)
+        >>> (x * 2).detach().requires_grad
+        False
+        """
         return Tensor._from_op(self.data, None)
 
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
-        """Set `requires_grad` on a leaf in place."""
+        """Set `requires_grad` on a leaf in place (like `torch.Tensor.requires_grad_`).
+
+        >>> Tensor([1.0]).requires_grad_().requires_grad
+        True
+        """
         if requires_grad and not _is_float(self.dtype):
             raise TypeError(
                 f"requires_grad_: only floating-point tensors can require gradients, "
@@ -311,8 +414,8 @@ class Tensor:
         """The elements as Values (nested lists matching the shape); their gradients flow back here.
 
         >>> t = Tensor([1.0, 2.0], requires_grad=True)
-        >>> a, b = t.values(); (a * b).backward(); t.grad
-        array([2., 1.], dtype=float32)
+        >>> a, b = t.values(); (a * b).backward(); t.grad.tolist()
+        [2.0, 1.0]
         """
         if self.ndim == 0:
             return Element.apply(self, index=())
@@ -334,29 +437,49 @@ class Tensor:
     # --- creation
     @staticmethod
     def zeros(*shape: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
-        """A tensor of zeros (like `torch.zeros`)."""
+        """A tensor of zeros (like `torch.zeros`); the shape as varargs or one tuple.
+
+        >>> Tensor.zeros(2, 3).tolist()
+        [[0.0, 0.0, 0.0], [0.0, 0.0, 0.0]]
+        """
         return Tensor._leaf(np.zeros(_shape_args(shape), dtype or _defaults.dtype), requires_grad)
 
     @staticmethod
     def ones(*shape: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
-        """A tensor of ones (like `torch.ones`)."""
+        """A tensor of ones (like `torch.ones`).
+
+        >>> Tensor.ones((2,), dtype=np.float64).tolist()
+        [1.0, 1.0]
+        """
         return Tensor._leaf(np.ones(_shape_args(shape), dtype or _defaults.dtype), requires_grad)
 
     @staticmethod
     def empty(*shape: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
-        """An uninitialised tensor (like `torch.empty`)."""
+        """An uninitialised tensor (like `torch.empty`).
+
+        >>> Tensor.empty(2, 2).shape
+        (2, 2)
+        """
         return Tensor._leaf(np.empty(_shape_args(shape), dtype or _defaults.dtype), requires_grad)
 
     @staticmethod
     def full(shape: Any, fill_value: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
-        """A tensor filled with one value; its dtype follows the value's, as in `torch.full`."""
+        """A tensor filled with one value; its dtype follows the value's, as in `torch.full`.
+
+        >>> Tensor.full((2,), 7).tolist(), Tensor.full((2,), 0.5).dtype
+        ([7, 7], dtype('float32'))
+        """
         dtype = dtype or _as_array(fill_value, None).dtype
         shape = (shape,) if isinstance(shape, int) else tuple(shape)
         return Tensor._leaf(np.full(shape, fill_value, dtype), requires_grad)
 
     @staticmethod
     def eye(n: int, m: int | None = None, dtype: Any = None, requires_grad: bool = False) -> Tensor:
-        """The identity matrix (like `torch.eye`)."""
+        """The identity matrix (like `torch.eye`).
+
+        >>> Tensor.eye(2).tolist()
+        [[1.0, 0.0], [0.0, 1.0]]
+        """
         return Tensor._leaf(np.eye(n, m, dtype=dtype or _defaults.dtype), requires_grad)
 
     @staticmethod
@@ -367,7 +490,11 @@ class Tensor:
         dtype: Any = None,
         requires_grad: bool = False,
     ) -> Tensor:
-        """Evenly spaced values in [start, end) (like `torch.arange`: ints give int64)."""
+        """Evenly spaced values in [start, end) (like `torch.arange`: ints give int64).
+
+        >>> Tensor.arange(4).tolist(), Tensor.arange(0, 1, 0.5).tolist()
+        ([0, 1, 2, 3], [0.0, 0.5])
+        """
         if end is None:
             start, end = 0, start
         if dtype is None:
@@ -377,14 +504,23 @@ class Tensor:
 
     @staticmethod
     def rand(*shape: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
-        """Uniform samples in [0, 1) from the generator seeded by `manual_seed`."""
+        """Uniform samples in [0, 1) from the generator seeded by `manual_seed` (like `torch.rand`).
+
+        >>> r = Tensor.rand(1000)
+        >>> bool(0 <= r.data.min() and r.data.max() < 1)
+        True
+        """
         dt = np.dtype(dtype or _defaults.dtype)
         arr = _defaults.rng.random(_shape_args(shape), dtype=dt)
         return Tensor._leaf(arr, requires_grad)
 
     @staticmethod
     def randn(*shape: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
-        """Standard normal samples from the generator seeded by `manual_seed`."""
+        """Standard normal samples from the generator seeded by `manual_seed` (like `torch.randn`).
+
+        >>> Tensor.randn(2, 3).shape
+        (2, 3)
+        """
         dt = np.dtype(dtype or _defaults.dtype)
         arr = _defaults.rng.standard_normal(_shape_args(shape), dtype=dt)
         return Tensor._leaf(arr, requires_grad)
@@ -397,35 +533,70 @@ class Tensor:
         dtype: Any = None,
         requires_grad: bool = False,
     ) -> Tensor:
-        """Uniform samples in [low, high)."""
+        """Uniform samples in [low, high) (like `torch.empty(...).uniform_(low, high)`).
+
+        >>> u = Tensor.uniform(100, low=-1.0, high=1.0)
+        >>> bool(-1 <= u.data.min() and u.data.max() < 1)
+        True
+        """
         arr = _defaults.rng.uniform(low, high, _shape_args(shape))
         return Tensor._leaf(arr.astype(dtype or _defaults.dtype), requires_grad)
 
     @staticmethod
     def zeros_like(t: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+        """Zeros with the shape (and dtype) of t (like `torch.zeros_like`).
+
+        >>> Tensor.zeros_like(Tensor([[1, 2]])).tolist()
+        [[0, 0]]
+        """
         return Tensor.zeros(np.shape(t), dtype=dtype or _dtype_of(t), requires_grad=requires_grad)
 
     @staticmethod
     def ones_like(t: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+        """Ones with the shape (and dtype) of t (like `torch.ones_like`).
+
+        >>> Tensor.ones_like(Tensor([1.0, 2.0])).tolist()
+        [1.0, 1.0]
+        """
         return Tensor.ones(np.shape(t), dtype=dtype or _dtype_of(t), requires_grad=requires_grad)
 
     @staticmethod
     def empty_like(t: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+        """An uninitialised tensor shaped like t (like `torch.empty_like`).
+
+        >>> Tensor.empty_like(Tensor.zeros(2, 3)).shape
+        (2, 3)
+        """
         return Tensor.empty(np.shape(t), dtype=dtype or _dtype_of(t), requires_grad=requires_grad)
 
     @staticmethod
     def full_like(
         t: Any, fill_value: Any, dtype: Any = None, requires_grad: bool = False
     ) -> Tensor:
+        """A tensor shaped like t filled with one value (like `torch.full_like`).
+
+        >>> Tensor.full_like(Tensor([1.0, 2.0]), 3.0).tolist()
+        [3.0, 3.0]
+        """
         dtype = dtype or _dtype_of(t)
         return Tensor.full(np.shape(t), fill_value, dtype=dtype, requires_grad=requires_grad)
 
     @staticmethod
     def rand_like(t: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+        """Uniform [0, 1) samples shaped like t (like `torch.rand_like`).
+
+        >>> Tensor.rand_like(Tensor.zeros(2, 3)).shape
+        (2, 3)
+        """
         return Tensor.rand(np.shape(t), dtype=dtype or _dtype_of(t), requires_grad=requires_grad)
 
     @staticmethod
     def randn_like(t: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+        """Standard normal samples shaped like t (like `torch.randn_like`).
+
+        >>> Tensor.randn_like(Tensor.zeros(4)).shape
+        (4,)
+        """
         return Tensor.randn(np.shape(t), dtype=dtype or _dtype_of(t), requires_grad=requires_grad)
 
     # --- operands and arithmetic
@@ -495,18 +666,68 @@ class Tensor:
     def __abs__(self) -> Tensor:
         return ops.Abs.apply(self)
 
-    add, sub, mul, div, pow = __add__, __sub__, __mul__, __truediv__, __pow__
+    def add(self, other: Any) -> Tensor:
+        """self + other with broadcasting (like `torch.add`).
+
+        >>> Tensor([1.0, 2.0]).add(1).tolist()
+        [2.0, 3.0]
+        """
+        return self.__add__(other)
+
+    def sub(self, other: Any) -> Tensor:
+        """self - other with broadcasting (like `torch.sub`).
+
+        >>> Tensor([1.0, 2.0]).sub(Tensor([1.0])).tolist()
+        [0.0, 1.0]
+        """
+        return self.__sub__(other)
+
+    def mul(self, other: Any) -> Tensor:
+        """self * other with broadcasting (like `torch.mul`).
+
+        >>> Tensor([1.0, 2.0]).mul(3).tolist()
+        [3.0, 6.0]
+        """
+        return self.__mul__(other)
+
+    def div(self, other: Any) -> Tensor:
+        """self / other with broadcasting (like `torch.div`).
+
+        >>> Tensor([1.0, 2.0]).div(2).tolist()
+        [0.5, 1.0]
+        """
+        return self.__truediv__(other)
+
+    def pow(self, other: Any) -> Tensor:
+        """self ** other, elementwise; the exponent may be a tensor (like `torch.pow`).
+
+        >>> Tensor([2.0, 3.0]).pow(2).tolist()
+        [4.0, 9.0]
+        """
+        return self.__pow__(other)
 
     def matmul(self, other: Any) -> Tensor:
-        """Matrix product with NumPy's rules (1-D, 2-D and batched)."""
+        """Matrix product with NumPy's rules: 1-D, 2-D and batched (like `torch.matmul`).
+
+        >>> (Tensor.ones(2, 3) @ Tensor.ones(3)).tolist()
+        [3.0, 3.0]
+        """
         return matmul(self, self._operand(other))
 
     def maximum(self, other: Any) -> Tensor:
-        """Elementwise max; at ties each input gets half the gradient (like `torch.maximum`)."""
+        """Elementwise max; at ties each input gets half the gradient (like `torch.maximum`).
+
+        >>> Tensor([1.0, 5.0]).maximum(Tensor([3.0, 2.0])).tolist()
+        [3.0, 5.0]
+        """
         return _binary(ops.Maximum, self, self._operand(other))
 
     def minimum(self, other: Any) -> Tensor:
-        """Elementwise min; at ties each input gets half the gradient (like `torch.minimum`)."""
+        """Elementwise min; at ties each input gets half the gradient (like `torch.minimum`).
+
+        >>> Tensor([1.0, 5.0]).minimum(2.0).tolist()
+        [1.0, 2.0]
+        """
         return _binary(ops.Minimum, self, self._operand(other))
 
     # --- comparisons (not differentiable)
@@ -540,7 +761,12 @@ class Tensor:
         dim: int | None = None,
         keepdim: bool | None = None,
     ) -> Tensor:
-        """Index of the largest element (flattened when axis is None), as int64."""
+        """Index of the largest element (flattened when axis is None), as int64 (`torch.argmax`).
+
+        >>> t = Tensor([[1.0, 5.0], [7.0, 0.0]])
+        >>> t.argmax().item(), t.argmax(dim=1).tolist()
+        (2, [1, 0])
+        """
         axis, keepdims = _axis_args(axis, keepdims, dim, keepdim)
         return Tensor._from_op(np.argmax(self.data, axis=axis, keepdims=keepdims), None)
 
@@ -552,53 +778,119 @@ class Tensor:
         dim: int | None = None,
         keepdim: bool | None = None,
     ) -> Tensor:
-        """Index of the smallest element (flattened when axis is None), as int64."""
+        """Index of the smallest element (flattened when axis is None), as int64 (`torch.argmin`).
+
+        >>> Tensor([[1.0, 5.0], [7.0, 0.0]]).argmin(axis=0).tolist()
+        [0, 1]
+        """
         axis, keepdims = _axis_args(axis, keepdims, dim, keepdim)
         return Tensor._from_op(np.argmin(self.data, axis=axis, keepdims=keepdims), None)
 
     def any(self) -> bool:
+        """Whether any element is true (like `torch.Tensor.any`, returning a Python bool).
+
+        >>> Tensor([0, 1]).any()
+        True
+        """
         return bool(self.data.any())
 
     def all(self) -> bool:
+        """Whether every element is true (like `torch.Tensor.all`, returning a Python bool).
+
+        >>> Tensor([0, 1]).all()
+        False
+        """
         return bool(self.data.all())
 
     # --- elementwise
     def exp(self) -> Tensor:
+        """e ** x, elementwise (like `torch.exp`).
+
+        >>> Tensor([0.0]).exp().tolist()
+        [1.0]
+        """
         return ops.Exp.apply(self)
 
     def log(self) -> Tensor:
+        """Natural logarithm, elementwise (like `torch.log`).
+
+        >>> Tensor([1.0]).log().tolist()
+        [0.0]
+        """
         return ops.Log.apply(self)
 
     def sqrt(self) -> Tensor:
+        """Square root, elementwise (like `torch.sqrt`).
+
+        >>> Tensor([4.0, 9.0]).sqrt().tolist()
+        [2.0, 3.0]
+        """
         return ops.Sqrt.apply(self)
 
     def abs(self) -> Tensor:
+        """Absolute value; its gradient at 0 is 0, as in PyTorch (like `torch.abs`).
+
+        >>> Tensor([-1.5, 2.0]).abs().tolist()
+        [1.5, 2.0]
+        """
         return ops.Abs.apply(self)
 
     def relu(self) -> Tensor:
+        """max(x, 0); the gradient at 0 is 0 (like `torch.relu`, micrograd's `relu`).
+
+        >>> Tensor([-1.0, 2.0]).relu().tolist()
+        [0.0, 2.0]
+        """
         return ops.Relu.apply(self)
 
     def leaky_relu(self, negative_slope: float = 0.01) -> Tensor:
+        """x where x > 0, negative_slope * x elsewhere (`torch.nn.functional.leaky_relu`).
+
+        >>> Tensor([-1.0, 2.0]).leaky_relu(0.5).tolist()
+        [-0.5, 2.0]
+        """
         return ops.LeakyRelu.apply(self, slope=float(negative_slope))
 
     def tanh(self) -> Tensor:
+        """Hyperbolic tangent, elementwise (like `torch.tanh`).
+
+        >>> Tensor([0.0]).tanh().tolist()
+        [0.0]
+        """
         return ops.Tanh.apply(self)
 
     def sigmoid(self) -> Tensor:
+        """1 / (1 + exp(-x)), stable for any x (like `torch.sigmoid`).
+
+        >>> Tensor([0.0, -1000.0]).sigmoid().tolist()
+        [0.5, 0.0]
+        """
         return ops.Sigmoid.apply(self)
 
     def gelu(self, approximate: str = "none") -> Tensor:
-        """GELU: x * Phi(x) with the exact erf (default) or PyTorch's `approximate='tanh'`."""
+        """GELU: x * Phi(x) with the exact erf (default) or `approximate='tanh'` (`torch.nn.GELU`).
+
+        >>> round(Tensor([1.0]).gelu().item(), 4)
+        0.8413
+        """
         if approximate not in ("none", "tanh"):
             raise ValueError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
         return ops.Gelu.apply(self, approximate=approximate)
 
     def softplus(self, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
-        """log(1 + exp(beta x)) / beta, linear where beta x > threshold (like PyTorch)."""
+        """log(1 + exp(beta x)) / beta, linear where beta x > threshold (`F.softplus`).
+
+        >>> round(Tensor([0.0]).softplus().item(), 4)
+        0.6931
+        """
         return ops.Softplus.apply(self, beta=float(beta), threshold=float(threshold))
 
     def clip(self, min: Any = None, max: Any = None) -> Tensor:
-        """Clamp into [min, max]; the gradient passes where min <= x <= max."""
+        """Clamp into [min, max]; the gradient passes where min <= x <= max (like `torch.clamp`).
+
+        >>> Tensor([-2.0, 0.5, 3.0]).clip(-1, 1).tolist()
+        [-1.0, 0.5, 1.0]
+        """
         lo = _bound(min)
         hi = _bound(max)
         return ops.Clip.apply(self, lo=lo, hi=hi)
@@ -607,7 +899,11 @@ class Tensor:
 
     # --- casts
     def to(self, *args: Any, dtype: Any = None) -> Tensor:
-        """Cast to a dtype (devices other than 'cpu' are refused)."""
+        """Cast to a dtype; the device 'cpu' is accepted and ignored (like `torch.Tensor.to`).
+
+        >>> Tensor([1.0]).to("cpu", np.float64).dtype
+        dtype('float64')
+        """
         for a in args:
             if isinstance(a, str) and a in ("cpu",):
                 continue
@@ -615,16 +911,33 @@ class Tensor:
         return self if dtype is None else self.astype(dtype)
 
     def astype(self, dtype: Any) -> Tensor:
+        """Cast to a dtype, in the graph (like NumPy's `astype`, PyTorch's `to`).
+
+        >>> Tensor([1.5]).astype(np.float64).dtype
+        dtype('float64')
+        """
         dt = np.dtype(dtype)
         if dt == self.dtype:
             return self
         return ops.Cast.apply(self, dtype=dt)
 
     def clone(self) -> Tensor:
-        """A copy that stays in the graph."""
+        """A copy that stays in the graph (like `torch.Tensor.clone`).
+
+        >>> x = Tensor([1.0], requires_grad=True)
+        >>> y = x.clone()
+        >>> y.data is x.data, y.requires_grad
+        (False, True)
+        """
         return ops.Cast.apply(self, dtype=self.dtype)
 
     def contiguous(self) -> Tensor:
+        """The tensor itself (NumPy arrays need no such step); for PyTorch-shaped code.
+
+        >>> t = Tensor([1.0])
+        >>> t.contiguous() is t
+        True
+        """
         return self
 
     # --- reductions
@@ -636,7 +949,12 @@ class Tensor:
         dim: Any = None,
         keepdim: bool | None = None,
     ) -> Tensor:
-        """Sum over `axis` (int, tuple or None for all; `dim`/`keepdim` accepted as aliases)."""
+        """Sum over `axis` (int, tuple or None for all; `dim`/`keepdim` accepted as aliases).
+
+        >>> t = Tensor([[1.0, 2.0], [3.0, 4.0]])
+        >>> t.sum().item(), t.sum(axis=0).tolist(), t.sum(dim=1, keepdim=True).shape
+        (10.0, [4.0, 6.0], (2, 1))
+        """
         axis, keepdims = _axis_args(axis, keepdims, dim, keepdim)
         return ops.Sum.apply(self, axis=_axes("sum", axis, self.ndim), keepdims=keepdims)
 
@@ -648,6 +966,11 @@ class Tensor:
         dim: Any = None,
         keepdim: bool | None = None,
     ) -> Tensor:
+        """Mean over `axis` (like `torch.mean`; `dim`/`keepdim` accepted).
+
+        >>> Tensor([[1.0, 2.0], [3.0, 4.0]]).mean(axis=1).tolist()
+        [1.5, 3.5]
+        """
         axis, keepdims = _axis_args(axis, keepdims, dim, keepdim)
         axes = _axes("mean", axis, self.ndim)
         n = math.prod(self.shape[a] for a in axes)
@@ -662,7 +985,11 @@ class Tensor:
         dim: Any = None,
         keepdim: bool | None = None,
     ) -> Tensor:
-        """Variance with PyTorch's default `correction=1` (NumPy's is 0)."""
+        """Variance with PyTorch's default `correction=1` (NumPy's is 0) (like `torch.var`).
+
+        >>> Tensor([1.0, 2.0, 3.0, 4.0]).var().item(), Tensor([1.0, 3.0]).var(correction=0).item()
+        (1.6666666269302368, 1.0)
+        """
         axis, keepdims = _axis_args(axis, keepdims, dim, keepdim)
         axes = _axes("var", axis, self.ndim)
         n = math.prod(self.shape[a] for a in axes)
@@ -678,7 +1005,11 @@ class Tensor:
         dim: Any = None,
         keepdim: bool | None = None,
     ) -> Tensor:
-        """Standard deviation, `sqrt(var)`, with `correction=1` by default."""
+        """Standard deviation, `sqrt(var)`, with `correction=1` by default (like `torch.std`).
+
+        >>> Tensor([1.0, 3.0]).std().item()
+        1.4142135381698608
+        """
         axis, keepdims = _axis_args(axis, keepdims, dim, keepdim)
         return self.var(axis, correction, keepdims).sqrt()
 
@@ -690,7 +1021,11 @@ class Tensor:
         dim: Any = None,
         keepdim: bool | None = None,
     ) -> Tensor:
-        """Largest values over `axis` (PyTorch's `amax`: values only; ties share the gradient)."""
+        """Largest values over `axis` (PyTorch's `amax`: values only; ties share the gradient).
+
+        >>> Tensor([[1.0, 5.0], [7.0, 0.0]]).max(axis=1).tolist()
+        [5.0, 7.0]
+        """
         axis, keepdims = _axis_args(axis, keepdims, dim, keepdim)
         return ops.Max.apply(self, axis=_axes("max", axis, self.ndim), keepdims=keepdims)
 
@@ -702,7 +1037,11 @@ class Tensor:
         dim: Any = None,
         keepdim: bool | None = None,
     ) -> Tensor:
-        """Smallest values over `axis` (PyTorch's `amin`)."""
+        """Smallest values over `axis` (PyTorch's `amin`: values only; ties share the gradient).
+
+        >>> Tensor([[1.0, 5.0], [7.0, 0.0]]).min().item()
+        0.0
+        """
         axis, keepdims = _axis_args(axis, keepdims, dim, keepdim)
         axes = _axes("min", axis, self.ndim)
         return ops.Max.apply(self, axis=axes, keepdims=keepdims, fn=np.min)
@@ -715,7 +1054,11 @@ class Tensor:
         dim: Any = None,
         keepdim: bool | None = None,
     ) -> Tensor:
-        """log(sum(exp(x))) computed stably (the max is subtracted first)."""
+        """log(sum(exp(x))) over `axis`, computed stably (like `torch.logsumexp`).
+
+        >>> round(Tensor([1000.0, 1000.0]).logsumexp().item(), 2)  # 1000 + log 2, no overflow
+        1000.69
+        """
         axis, keepdims = _axis_args(axis, keepdims, dim, keepdim)
         axes = _axes("logsumexp", axis, self.ndim)
         m = self.data.max(axis=axes, keepdims=True)
@@ -724,20 +1067,32 @@ class Tensor:
         return out if keepdims else out.squeeze(axes)
 
     def softmax(self, axis: int = -1, *, dim: int | None = None) -> Tensor:
-        """exp(x) / sum(exp(x)) along `axis`, with the max subtracted first for stability."""
+        """exp(x) / sum(exp(x)) along `axis` (default last), stable (like `torch.softmax`).
+
+        >>> Tensor([[0.0, 0.0]]).softmax(axis=1).tolist()
+        [[0.5, 0.5]]
+        """
         axis = axis if dim is None else dim
         e = (self - Tensor._from_op(self.data.max(axis=axis, keepdims=True), None)).exp()
         return e / e.sum(axis, keepdims=True)
 
     def log_softmax(self, axis: int = -1, *, dim: int | None = None) -> Tensor:
-        """log(softmax(x)), one op so that large inputs stay finite."""
+        """log(softmax(x)) along `axis` as one op, finite for huge inputs (`torch.log_softmax`).
+
+        >>> Tensor([[0.0, 1e4]]).log_softmax(1).tolist()
+        [[-10000.0, 0.0]]
+        """
         axis = axis if dim is None else dim
         _axes("log_softmax", axis, self.ndim)
         return ops.LogSoftmax.apply(self, axis=axis)
 
     # --- movement
     def reshape(self, *shape: Any) -> Tensor:
-        """Same data, new shape (varargs or a tuple; one -1 is inferred)."""
+        """Same data, new shape, as varargs or a tuple; one -1 is inferred (`torch.reshape`).
+
+        >>> Tensor.arange(6).reshape(2, -1).shape
+        (2, 3)
+        """
         shape = _shape_args(shape)
         try:
             return ops.Reshape.apply(self, shape=shape)
@@ -747,23 +1102,42 @@ class Tensor:
                 f"into {shape}"
             ) from None
 
-    view = reshape
+    def view(self, *shape: Any) -> Tensor:
+        """Same as `reshape` (PyTorch's `view`; NumPy needs no contiguity here).
+
+        >>> Tensor.arange(6).view((3, 2)).shape
+        (3, 2)
+        """
+        return self.reshape(*shape)
 
     def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+        """Merge axes start_dim..end_dim into one (like `torch.flatten`).
+
+        >>> Tensor.zeros(2, 3, 4).flatten(1).shape
+        (2, 12)
+        """
         if self.ndim == 0:
             return self.reshape(1)
         s, e = start_dim % self.ndim, end_dim % self.ndim
         return self.reshape(*self.shape[:s], -1, *self.shape[e + 1 :])
 
     def permute(self, *dims: Any) -> Tensor:
-        """Reorder all axes (like `torch.permute`)."""
+        """Reorder all axes (like `torch.permute`).
+
+        >>> Tensor.zeros(2, 3, 4).permute(2, 0, 1).shape
+        (4, 2, 3)
+        """
         axes = _shape_args(dims)
         if sorted(a % max(self.ndim, 1) for a in axes) != list(range(self.ndim)):
             raise ValueError(f"permute: {axes} is not a permutation of the axes of {self.shape}")
         return ops.Permute.apply(self, axes=tuple(a % self.ndim for a in axes))
 
     def transpose(self, dim0: int | None = None, dim1: int | None = None) -> Tensor:
-        """Swap two axes (like `torch.transpose`); with no arguments reverse them (`.T`)."""
+        """Swap two axes (like `torch.transpose`); with no arguments reverse them (`.T`).
+
+        >>> Tensor.zeros(2, 3, 4).transpose(0, 2).shape
+        (4, 3, 2)
+        """
         if dim0 is None and dim1 is None:
             return self.T
         if dim0 is None or dim1 is None:
@@ -773,20 +1147,32 @@ class Tensor:
         return ops.Permute.apply(self, axes=tuple(axes))
 
     def squeeze(self, dim: Any = None, *, axis: Any = None) -> Tensor:
-        """Drop axes of size 1 (all of them, or those in `dim` that have size 1)."""
+        """Drop axes of size 1: all of them, or those in `dim` (like `torch.squeeze`).
+
+        >>> Tensor.zeros(2, 1, 3, 1).squeeze().shape, Tensor.zeros(2, 1, 3, 1).squeeze(1).shape
+        ((2, 3), (2, 3, 1))
+        """
         dim = axis if dim is None else dim
         drop = {a for a in _axes("squeeze", dim, self.ndim) if self.shape[a] == 1}
         return self.reshape(*[n for i, n in enumerate(self.shape) if i not in drop])
 
     def unsqueeze(self, dim: int) -> Tensor:
-        """Insert an axis of size 1 at `dim`."""
+        """Insert an axis of size 1 at `dim` (like `torch.unsqueeze`).
+
+        >>> Tensor.zeros(2, 3).unsqueeze(0).shape
+        (1, 2, 3)
+        """
         if not -self.ndim - 1 <= dim <= self.ndim:
             raise IndexError(f"unsqueeze: dim {dim} is out of range for {self.ndim} dims")
         dim = dim % (self.ndim + 1)
         return self.reshape(*self.shape[:dim], 1, *self.shape[dim:])
 
     def expand(self, *sizes: Any) -> Tensor:
-        """Broadcast to a larger shape without copying (-1 keeps a size), like `torch.expand`."""
+        """Broadcast to a larger shape without copying; -1 keeps a size (like `torch.expand`).
+
+        >>> Tensor.zeros(3, 1).expand(-1, 4).shape
+        (3, 4)
+        """
         sizes = _shape_args(sizes)
         lead = len(sizes) - self.ndim
         shape = tuple(
@@ -795,6 +1181,11 @@ class Tensor:
         return self.broadcast_to(shape)
 
     def broadcast_to(self, *shape: Any) -> Tensor:
+        """Broadcast to `shape` without copying (like `torch.broadcast_to`).
+
+        >>> Tensor([1.0, 2.0]).broadcast_to(3, 2).tolist()
+        [[1.0, 2.0], [1.0, 2.0], [1.0, 2.0]]
+        """
         shape = _shape_args(shape)
         try:
             return ops.Expand.apply(self, shape=shape)
@@ -810,7 +1201,11 @@ class Tensor:
 
     def split(self, split_size_or_sections: Any, dim: int = 0) -> tuple[Tensor, ...]:
         """Pieces along `dim`: an int is each piece's size (the last may be smaller), a list the
-        sizes themselves (PyTorch's convention)."""
+        sizes themselves (like `torch.split`).
+
+        >>> [p.tolist() for p in Tensor.arange(5).split(2)]
+        [[0, 1], [2, 3], [4]]
+        """
         n = self.shape[dim]
         if isinstance(split_size_or_sections, int):
             step = split_size_or_sections
@@ -829,14 +1224,22 @@ class Tensor:
         return tuple(pieces)
 
     def chunk(self, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
-        """`chunks` pieces of size ceil(n / chunks) along `dim` (fewer if n is small)."""
+        """`chunks` pieces of size ceil(n / chunks) along `dim`, fewer if n is small (torch.chunk).
+
+        >>> [len(p) for p in Tensor.arange(5).chunk(3)]
+        [2, 2, 1]
+        """
         if chunks <= 0:
             raise ValueError(f"chunk: chunks must be positive, got {chunks}")
         return self.split(max(1, -(-self.shape[dim] // chunks)), dim)
 
     def pad(self, pad: Sequence[int], value: float = 0.0) -> Tensor:
         """Constant padding with `F.pad`'s widths: (left, right) of the last axis first, then the
-        one before it, ...; negative widths crop."""
+        one before it, ...; negative widths crop (like `torch.nn.functional.pad`).
+
+        >>> Tensor([[1.0, 2.0]]).pad((1, 0)).tolist()
+        [[0.0, 1.0, 2.0]]
+        """
         if len(pad) % 2 or len(pad) // 2 > self.ndim:
             raise ValueError(
                 f"pad: {tuple(pad)} must hold (before, after) pairs for at most {self.ndim} axes"
@@ -850,15 +1253,35 @@ class Tensor:
     type = astype
 
     def float(self) -> Tensor:
+        """Cast to float32 (like `torch.Tensor.float`).
+
+        >>> Tensor([1, 2]).float().dtype
+        dtype('float32')
+        """
         return self.astype(float32)
 
     def double(self) -> Tensor:
+        """Cast to float64 (like `torch.Tensor.double`).
+
+        >>> Tensor([1.0]).double().dtype
+        dtype('float64')
+        """
         return self.astype(float64)
 
     def long(self) -> Tensor:
+        """Cast to int64 (like `torch.Tensor.long`).
+
+        >>> Tensor([1.7, -1.7]).long().tolist()
+        [1, -1]
+        """
         return self.astype(int64)
 
     def int(self) -> Tensor:
+        """Cast to int32 (like `torch.Tensor.int`).
+
+        >>> Tensor([3.0]).int().dtype
+        dtype('int32')
+        """
         return self.astype(int32)
 
 
@@ -951,12 +1374,21 @@ def _binary(fn: type[autograd.Function], a: Tensor, b: Tensor) -> Tensor:
 
 
 def tensor(data: Any, requires_grad: bool = False, dtype: Any = None) -> Tensor:
-    """Make a Tensor (like `torch.tensor`)."""
+    """Make a Tensor (like `torch.tensor`).
+
+    >>> tensor([1, 2]).dtype, tensor([1.0], requires_grad=True).requires_grad
+    (dtype('int64'), True)
+    """
     return Tensor(data, requires_grad=requires_grad, dtype=dtype)
 
 
 def matmul(a: Any, b: Any) -> Tensor:
-    """Matrix product with NumPy's rules; mismatched shapes raise ValueError naming both."""
+    """Matrix product with NumPy's rules; mismatched shapes raise ValueError naming both
+    (like `torch.matmul`).
+
+    >>> matmul(Tensor.ones(2, 3), Tensor.ones(3, 4)).shape
+    (2, 4)
+    """
     a = a if isinstance(a, Tensor) else Tensor(a)
     b = a._operand(b)
     if a.ndim == 0 or b.ndim == 0:
@@ -974,7 +1406,11 @@ def matmul(a: Any, b: Any) -> Tensor:
 
 
 def where(cond: Any, a: Any, b: Any) -> Tensor:
-    """a where cond is true, b elsewhere (like `torch.where`); differentiable in a and b."""
+    """a where cond is true, b elsewhere (like `torch.where`); differentiable in a and b.
+
+    >>> where(Tensor([True, False]), Tensor([1.0, 2.0]), 0.0).tolist()
+    [1.0, 0.0]
+    """
     c = cond.data if isinstance(cond, Tensor) else np.asarray(cond)
     c = Tensor._from_op(c.astype(bool, copy=False), None)
     if not isinstance(a, Tensor):
@@ -991,11 +1427,21 @@ def where(cond: Any, a: Any, b: Any) -> Tensor:
 
 
 def maximum(a: Any, b: Any) -> Tensor:
+    """Elementwise max of a and b; ties share the gradient (like `torch.maximum`).
+
+    >>> maximum(Tensor([1.0, 4.0]), Tensor([3.0, 2.0])).tolist()
+    [3.0, 4.0]
+    """
     a = a if isinstance(a, Tensor) else Tensor(a)
     return a.maximum(b)
 
 
 def minimum(a: Any, b: Any) -> Tensor:
+    """Elementwise min of a and b; ties share the gradient (like `torch.minimum`).
+
+    >>> minimum(Tensor([1.0, 4.0]), 2.0).tolist()
+    [1.0, 2.0]
+    """
     a = a if isinstance(a, Tensor) else Tensor(a)
     return a.minimum(b)
 
@@ -1017,7 +1463,11 @@ def _tensors(items: Sequence[Any], op: str) -> list[Tensor]:
 
 
 def cat(tensors: Sequence[Any], dim: int = 0, *, axis: int | None = None) -> Tensor:
-    """Join tensors along an existing axis (like `torch.cat`)."""
+    """Join tensors along an existing axis (like `torch.cat`).
+
+    >>> cat([Tensor.zeros(2, 3), Tensor.ones(1, 3)]).shape
+    (3, 3)
+    """
     dim = dim if axis is None else axis
     ts = _tensors(tensors, "cat")
     try:
@@ -1029,7 +1479,13 @@ def cat(tensors: Sequence[Any], dim: int = 0, *, axis: int | None = None) -> Ten
 
 
 def stack(items: Sequence[Any], dim: int = 0, *, axis: int | None = None) -> Tensor:
-    """Join tensors (or Values) along a new axis (like `torch.stack`); Values give float64."""
+    """Join tensors (or Values) along a new axis (like `torch.stack`); Values give float64.
+
+    >>> stack([Tensor.zeros(3), Tensor.ones(3)], dim=1).shape
+    (3, 2)
+    >>> stack([Value(1.0), Value(2.0)]).dtype
+    dtype('float64')
+    """
     dim = dim if axis is None else axis
     if len(items) and all(isinstance(v, Value) for v in items):
         if dim not in (0, -1):

@@ -264,23 +264,43 @@ class Value:
         return PowValue.apply(Value(other), self)
 
     def relu(self) -> Value:
-        """max(0, x) (micrograd's `relu`)."""
+        """max(0, x) (micrograd's `relu`).
+
+        >>> Value(-2.0).relu().data, Value(3.0).relu().data
+        (0.0, 3.0)
+        """
         return Relu.apply(self)
 
     def tanh(self) -> Value:
-        """Hyperbolic tangent (micrograd lecture's `tanh`)."""
+        """Hyperbolic tangent (the micrograd lecture's `tanh`).
+
+        >>> Value(0.0).tanh().data
+        0.0
+        """
         return Tanh.apply(self)
 
     def exp(self) -> Value:
-        """e ** x (micrograd lecture's `exp`)."""
+        """e ** x (the micrograd lecture's `exp`); overflow gives inf, not an exception.
+
+        >>> Value(0.0).exp().data
+        1.0
+        """
         return Exp.apply(self)
 
     def log(self) -> Value:
-        """Natural logarithm."""
+        """Natural logarithm; log(0) is -inf and log of a negative is nan, not an exception.
+
+        >>> Value(1.0).log().data
+        0.0
+        """
         return Log.apply(self)
 
     def sigmoid(self) -> Value:
-        """1 / (1 + e ** -x)."""
+        """1 / (1 + e ** -x), stable for any x.
+
+        >>> Value(0.0).sigmoid().data
+        0.5
+        """
         return Sigmoid.apply(self)
 
     def __neg__(self) -> Value:
@@ -324,6 +344,10 @@ class Value:
 
         The root's grad is set to 1, every Value adds its contribution into its inputs' `.grad`
         (so calling twice accumulates), leaf Tensors accumulate too, and nothing is freed.
+
+        >>> a = Value(2.0); b = Value(3.0); c = a * b
+        >>> c.backward(); (a.grad, b.grad, c.grad)
+        (3.0, 2.0, 1.0)
         """
         self.grad = 1.0
         autograd.backward(self, None, micrograd=True)
