@@ -2,7 +2,6 @@
 
 import gc
 import threading
-import time
 import weakref
 
 import numpy as np
@@ -192,13 +191,69 @@ def test_retain_graph_allows_a_second_backward():
     np.testing.assert_array_equal(x.grad, [4.0, 8.0])
 
 
-def test_backward_frees_saved_arrays():
+def test_backward_frees_saved_arrays_and_intermediate_data():
     x = Tensor(np.ones(1000), requires_grad=True)
-    y = x.exp()
-    ctx = y.grad_fn
-    assert "out" in ctx.__dict__
-    y.sum().backward()
-    assert "out" not in ctx.__dict__ and ctx.freed and ctx.parents[0] is x
+    y = ((x * 2).exp() + 1).sum()
+    exp_ctx = y.grad_fn.parents[0].grad_fn.parents[0].grad_fn
+    assert "out" in exp_ctx.__dict__
+    mid = weakref.ref(y.grad_fn.parents[0].data)  # held only by the graph
+    y.backward()
+    assert "out" not in exp_ctx.__dict__ and exp_ctx.freed
+    assert mid() is None  # the intermediate's data is gone, as in PyTorch
+    ghost = y.grad_fn.parents[0]
+    assert ghost.data is None and ghost.shape == (1000,) and ghost._ctx is not None
+    assert exp_ctx.parents[0].shape == (1000,)  # the graph keeps its shape for drawing
+    leaf_ctx = exp_ctx.parents[0]._ctx
+    assert leaf_ctx.parents[0] is x  # leaves stay themselves
+
+
+def test_retain_graph_keeps_intermediate_data():
+    x = Tensor(np.ones(3), requires_grad=True)
+    y = (x * 2).sum()
+    y.backward(retain_graph=True)
+    assert y.grad_fn.parents[0].data is not None
+
+
+def test_an_error_during_backward_changes_nothing():
+    w = Tensor([0.0, 1.0], requires_grad=True)
+    a = Tensor([1.0, 1.0], requires_grad=True)
+    v = tl.Value(2.0)
+    y = w.sqrt().sum() + (a * 3).sum() + tl.stack([v * 2]).sum()
+    with pytest.raises(FloatingPointError, match="Sqrt produced inf in backward"):
+        with tl.detect_anomaly():
+            y.backward()
+    assert a.grad is None and w.grad is None and v.grad == 0.0  # nothing half-updated
+    y.backward()  # the graph was not freed either
+    np.testing.assert_array_equal(a.grad, [3.0, 3.0])
+    assert v.grad == 2.0
+
+
+def test_a_leaf_never_shares_its_gradient_array_with_a_pending_gradient():
+    # H + W: Add hands one array to H (still pending) and to the leaf W; micrograd's parameter
+    # views then write into W.grad in place, which must not change H's gradient
+    import random
+
+    from tinygrad_lite.micrograd import MLP
+
+    random.seed(0)
+    model = MLP(2, [1])
+    w = model.layers[0].weight
+    u = Tensor([[3.0, 4.0]], dtype=np.float64, requires_grad=True)
+    h = u * 1.0
+    reg = tl.stack([sum(p * p for p in model.parameters())]).sum()
+    loss = h.sum() + reg + ((h + w) * np.ones((1, 2))).sum()
+    loss.backward()
+    np.testing.assert_array_equal(u.grad, [[2.0, 2.0]])
+    np.testing.assert_allclose(w.grad, 1.0 + 2 * w.data)
+
+
+def test_leaf_gradients_from_one_add_are_separate_arrays():
+    a = Tensor([1.0, 2.0], requires_grad=True)
+    b = Tensor([3.0, 4.0], requires_grad=True)
+    ((a + b) * Tensor([1.0, 1.0])).sum().backward()  # Add receives a writeable gradient
+    assert not np.shares_memory(a.grad, b.grad)
+    a.grad *= 10
+    np.testing.assert_array_equal(b.grad, [1.0, 1.0])
 
 
 def test_backward_needs_gradient_for_non_scalars():
@@ -307,23 +362,6 @@ def test_a_million_op_chain_backpropagates_without_recursion():
     gc.collect()
 
 
-def test_backward_cost_grows_linearly():
-    def timed(n):
-        x = Tensor(np.ones(1), requires_grad=True)
-        y = x
-        for _ in range(n):
-            y = y + 1.0
-        t = time.perf_counter()
-        y.backward()
-        return time.perf_counter() - t
-
-    timed(5_000)
-    small = min(timed(5_000) for _ in range(3))
-    large = min(timed(50_000) for _ in range(3))
-    # 10x the nodes: linear is ~10x; quadratic would be ~100x. A loose bound, not a timing test.
-    assert large < 40 * small
-
-
 def test_graph_has_no_reference_cycles():
     gc.collect()
     gc.disable()
@@ -427,6 +465,25 @@ def test_matmul_mismatch_names_both_shapes(sa, sb):
         Tensor(np.ones(sa)) @ Tensor(np.ones(sb))
 
 
+def test_matmul_batch_mismatch_names_the_batch_dims():
+    with pytest.raises(ValueError, match=r"batch dims \(2,\) and \(3,\) that do not broadcast"):
+        Tensor.ones(2, 2, 3) @ Tensor.ones(3, 3, 4)
+
+
+def test_integer_tensors_give_the_default_float_where_pytorch_does():
+    i = Tensor([1, 2])
+    for y in (i / 2, 2 / i, i / i, i.sqrt(), i.exp(), i.log(), i.mean(), i.softmax(), i.sigmoid()):
+        assert y.dtype == np.float32, y
+    assert (i * 2).dtype == np.int64
+
+
+def test_zero_dim_operands_do_not_widen_float32():
+    x = Tensor([1.0, 2.0])
+    assert (x * np.array(2.0)).dtype == np.float32
+    assert (x + Tensor(np.float64(2.0))).dtype == np.float32
+    assert (x + Tensor(np.ones(2))).dtype == np.float64  # n-d float64 still wins
+
+
 def test_other_shape_errors_name_the_op():
     x = Tensor(np.ones((2, 3)))
     with pytest.raises(ValueError, match=r"reshape: .*\(2, 3\).*\(4,\)"):
@@ -447,6 +504,8 @@ def test_other_shape_errors_name_the_op():
         Tensor(1.0) @ x
     with pytest.raises(ValueError, match="where"):
         tl.where(np.ones(4, bool), x, 0.0)
+    with pytest.raises(ValueError, match=r"pad: widths \(-3, -3\) crop more than the 5"):
+        Tensor(np.arange(5.0)).pad((-3, -3))
 
 
 def test_failed_op_records_nothing():

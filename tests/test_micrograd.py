@@ -162,6 +162,37 @@ def test_hand_built_nodes_with_a_backward_closure_work_like_micrograd():
     assert x.grad == pytest.approx(2 * (1 - t**2))
 
 
+def test_hand_built_nodes_under_a_tensor_root():
+    a, b = Value(2.0), Value(3.0)
+    c = a * b
+    out = Value(c.data + 1, (c,), "plus1")
+
+    def _backward():
+        c.grad += out.grad
+
+    out._backward = _backward
+    tl.stack([out * 1.0]).sum().backward()
+    assert (a.grad, b.grad, c.grad, out.grad) == (3.0, 2.0, 1.0, 1.0)
+
+
+def test_value_pow_edge_cases_follow_pytorch():
+    z = Value(0.0)
+    (z**0).backward()
+    assert z.grad == 0.0
+    a, b = Value(-2.0), Value(2.0)
+    (a**b).backward()
+    assert a.grad == -4.0 and math.isnan(b.grad)  # log of a negative base
+
+
+def test_tensors_from_lists_mixing_values_and_numbers():
+    v = Value(2.0)
+    t = Tensor([v, 3.0])
+    assert t.dtype == np.float64 and t.tolist() == [2.0, 3.0]
+    (t * t).sum().backward()
+    assert v.grad == 4.0
+    assert Tensor([[1.0, v]]).shape == (1, 2)
+
+
 def test_manual_backward_steps_like_the_lecture():
     a, b = Value(2.0), Value(-3.0)
     c = a * b

@@ -256,6 +256,29 @@ def test_getitem(index):
     check(lambda t: t[index] * 2.0, x, ref=lambda d: d[index] * 2.0)
 
 
+@pytest.mark.parametrize(
+    "index", [(slice(None), (0, 0)), ((0, 0),), (0, range(2)), ([1, 1], (2, 2))], ids=repr
+)
+def test_tuples_and_ranges_inside_an_index_are_integer_arrays(index):
+    x = Tensor(np.arange(6.0).reshape(2, 3), requires_grad=True)
+    expected = np.zeros((2, 3))
+    np.add.at(expected, tuple(np.asarray(p) if not isinstance(p, slice) else p for p in index), 1)
+    x[index].sum().backward()
+    np.testing.assert_array_equal(x.grad, expected)
+
+
+def test_pow_zero_has_a_zero_gradient_at_zero():
+    x = Tensor([0.0, 2.0], requires_grad=True)
+    (x**0).sum().backward()
+    np.testing.assert_array_equal(x.grad, [0.0, 0.0])
+
+
+def test_split_and_chunk_of_an_empty_axis():
+    e = Tensor(np.zeros((0, 2)))
+    assert [p.shape for p in e.split(2)] == [(0, 2)]
+    assert [p.shape for p in e.chunk(3)] == [(0, 2)] * 3
+
+
 def test_getitem_with_tensor_indices_and_repeats_accumulates():
     x = Tensor([1.0, 2.0, 3.0], requires_grad=True)
     idx = Tensor([0, 0, 0, 2])

@@ -265,11 +265,9 @@ class Function:
             return cls.node._from_op(out, ctx)
         return cls.node._from_op(out, None)
 
-    def release(self) -> None:
-        """Free what forward saved; keep the graph's shape (parents, op name, summed axes).
-
-        The engine calls it after this op's backward unless `retain_graph=True`.
-        """
+    def release(self, ghosts: dict[int, Ghost] | None = None) -> None:
+        """Free what forward saved, and the data of intermediate inputs; keep the graph's shape
+        (parents as Ghosts, op name, summed axes) so that it can still be drawn."""
         d = self.__dict__
         if "op" in d or "summed" in d or "site" in d:
             kept: dict[str, Any] = {k: d[k] for k in ("op", "summed", "site") if k in d}
@@ -278,6 +276,17 @@ class Function:
         else:
             d.clear()
         d["freed"] = True
+        if ghosts is not None:
+            # NOTE: an intermediate Tensor is kept alive by its consumers' parents; after
+            # backward only its shape matters, so a Ghost stands in (leaves and Values stay)
+            parents = list(self.parents)
+            for i, p in enumerate(parents):
+                if p._ctx is not None and not p._scalar:
+                    ghost = ghosts.get(id(p))
+                    if ghost is None:
+                        ghost = ghosts[id(p)] = Ghost(p)
+                    parents[i] = ghost
+            self.parents = tuple(parents)
 
     @property
     def name(self) -> str:
@@ -289,6 +298,20 @@ class Function:
         ('*', 'Exp')
         """
         return self.__dict__.get("op") or getattr(type(self), "op", None) or type(self).__name__
+
+
+class Ghost:
+    """What a freed graph keeps of an intermediate Tensor: its creator, shape and dtype."""
+
+    __slots__ = ("_ctx", "shape", "dtype")
+    _scalar = False
+    _retain = False
+    requires_grad = True
+    data = None
+    grad = None
+
+    def __init__(self, node: Any) -> None:
+        self._ctx, self.shape, self.dtype = node._ctx, node.data.shape, node.data.dtype
 
 
 class Sparse:
@@ -358,33 +381,35 @@ def backward(root: Any, g: Any, retain_graph: bool = False, micrograd: bool = Fa
     free = not (retain_graph or micrograd)
     grads: dict[int, Any] = {id(root): g}
     fresh: set[int] = set()  # keys whose array the engine allocated, so may add into in place
-    handed: set[int] = set()  # arrays given to a leaf's .grad during this pass
+    borrowed: set[int] = set()  # keys whose array is also another node's (or is a view of it)
+    # NOTE: what users see (leaf .grad, retained .grad, Value .grad under a Tensor root) and the
+    # freeing of the graph wait until the pass has succeeded: an error halfway changes nothing
+    stores: list[tuple[Any, Any, bool]] = []
+    values: list[tuple[Any, float]] = []
+    done: list[Function] = []
     ready = [root]
     while ready:
         node = ready.pop()
         ctx = node._ctx
+        key = id(node)
         if micrograd and node._scalar:
             gn = node.grad
         else:
-            gn = grads.pop(id(node), None)
-        if gn is not None and not node._scalar:
-            if ctx is None or node._retain:
-                _store_grad(node, gn, handed, id(node) in fresh)
+            gn = grads.pop(key, None)
+        if gn is not None and not node._scalar and (ctx is None or node._retain):
+            stores.append((node, gn, key in fresh or key not in borrowed))
         if ctx is None:
             continue
-        if type(ctx) is Manual:
-            # a micrograd-style node built by hand: its closure updates its children itself
-            if gn is not None:
-                node._backward()
+        if gn is None:
             in_grads: tuple = (None,) * len(ctx.parents)
-        elif gn is None:
-            in_grads = (None,) * len(ctx.parents)
+        elif type(ctx) is Manual:
+            in_grads = _run_manual(node, ctx, gn, micrograd)
         else:
             in_grads = ctx.backward(gn)
             if _anomaly.enabled:
                 _check_backward(ctx, in_grads)
         if free:
-            ctx.release()
+            done.append(ctx)
         for i, (p, need, pg) in enumerate(zip(ctx.parents, ctx.needs, in_grads)):
             if not need:
                 continue
@@ -392,8 +417,10 @@ def backward(root: Any, g: Any, retain_graph: bool = False, micrograd: bool = Fa
             if pg is not None:
                 if p._scalar:
                     pg = float(pg)
-                    p.grad += pg
-                    if not micrograd:
+                    if micrograd:
+                        p.grad += pg  # micrograd: Values carry the gradient themselves
+                    else:
+                        values.append((p, pg))
                         grads[k] = grads.get(k, 0.0) + pg
                 elif type(pg) is Sparse:
                     buf = grads.get(k)
@@ -406,47 +433,78 @@ def backward(root: Any, g: Any, retain_graph: bool = False, micrograd: bool = Fa
                     buf[pg.index] += pg.value
                 else:
                     data = p.data
+                    same = True  # pg is what backward returned (so it may be shared)
                     if pg.shape != data.shape:
                         gshape = pg.shape
                         pg, axes = _unbroadcast(pg, data.shape)
+                        same = False
                         if ctx.summed is None:
                             ctx.summed = {}
                         ctx.summed[i] = (gshape, data.shape, axes)
                     if pg.dtype != data.dtype:
                         pg = pg.astype(data.dtype)
+                        same = False
                     buf = grads.get(k)
                     if buf is None:
                         grads[k] = pg
+                        if same and _shared(pg, gn, in_grads):
+                            borrowed.add(k)
                     elif k in fresh:
                         buf += pg
                     else:
                         grads[k] = buf + pg
                         fresh.add(k)
+                        borrowed.discard(k)
             left = deps[k] - 1
             if left:
                 deps[k] = left
             else:
                 ready.append(p)
+    ghosts: dict[int, Ghost] = {}
+    for ctx in done:
+        ctx.release(ghosts)
+    for p, pg in values:
+        p.grad += pg
+    for node, gn, owned in stores:
+        _store_grad(node, gn, owned)
 
 
-def _store_grad(node: Any, g: Any, handed: set[int], owned: bool) -> None:
-    """Accumulate g into node.grad, copying g unless the node can own it outright."""
+def _shared(pg: Any, gn: Any, in_grads: tuple) -> bool:
+    """Whether gradient pg may be referenced elsewhere: it is the incoming gradient gn or a view
+    of the same memory (Add, Reshape, Cat pass g on), or backward returned it twice."""
+    if pg is gn or (pg.base is not None and (pg.base is gn or pg.base is getattr(gn, "base", 0))):
+        return True
+    return sum(q is pg for q in in_grads) > 1
+
+
+def _run_manual(node: Any, ctx: Function, gn: float, micrograd: bool) -> tuple:
+    """Run a hand-built micrograd node's `_backward` closure; under a Tensor root, turn what it
+    added into its children's .grad into this pass's gradients for them."""
+    if micrograd:
+        node._backward()  # it reads node.grad, the whole accumulated gradient, as micrograd does
+        return (None,) * len(ctx.parents)
+    before = [c.grad for c in ctx.parents]
+    total, node.grad = node.grad, gn  # the closure reads out.grad: give it this pass's gradient
+    try:
+        node._backward()
+        added = [c.grad - b for c, b in zip(ctx.parents, before)]
+    finally:
+        node.grad = total
+        for c, b in zip(ctx.parents, before):
+            c.grad = b  # the engine adds the change back once the pass has succeeded
+    return tuple(added)
+
+
+def _store_grad(node: Any, g: Any, owned: bool) -> None:
+    """Accumulate g into node.grad; g becomes the node's own array only if nothing else holds it."""
     if type(g) is not np.ndarray:
         g = np.asarray(g)
     if node.grad is not None:
         node.grad = node.grad + g
-        return
-    # NOTE: a gradient array may reach two leaves (Add hands g to both) or be a read-only
-    # broadcast view; copy only then, so a fresh matmul result (or a view of one) is kept as is
-    base = g.base
-    shared = id(g) in handed or (base is not None and id(base) in handed)
-    if not owned and (shared or not g.flags.writeable):
-        g = g.copy()
-        base = None
-    handed.add(id(g))
-    if base is not None:
-        handed.add(id(base))
-    node.grad = g
+    elif owned and g.flags.writeable:
+        node.grad = g  # a fresh result (e.g. a matmul's), not referenced anywhere else
+    else:
+        node.grad = g.copy()
 
 
 class Manual(Function):

@@ -76,7 +76,11 @@ class Pow(Function):
 
     def backward(self, g):
         a, b = self.a, self.b
-        ga = g * b * a ** (b - 1) if self.needs[0] else None
+        ga = None
+        if self.needs[0]:
+            # NOTE: b * a**(b-1) is 0 * inf at a = 0, b = 0; the derivative of a**0 is 0 there
+            with np.errstate(divide="ignore", invalid="ignore"):
+                ga = g * np.where(b == 0, 0, b * a ** (b - 1))
         gb = None
         if self.needs[1]:
             # NOTE: d(a^b)/db = a^b log a; where a == 0 the limit is 0 (as PyTorch defines it)

@@ -112,14 +112,16 @@ def _as_array(data: Any, dtype: Any) -> np.ndarray:
 
 
 def _holds_values(data: Any) -> bool:
-    while isinstance(data, list | tuple) and data:
-        data = data[0]
+    if isinstance(data, list | tuple):
+        return any(_holds_values(d) for d in data)
     return isinstance(data, Value)
 
 
 def _flatten_values(data: Any) -> tuple[list[Value], tuple[int, ...]]:
     if isinstance(data, Value):
         return [data], ()
+    if not isinstance(data, list | tuple):
+        return [Value(data)], ()  # a number among Values: a constant of the same graph
     parts = [_flatten_values(d) for d in data]
     shapes = {s for _, s in parts}
     if len(shapes) != 1:
@@ -640,10 +642,10 @@ class Tensor:
         return _binary(ops.Mul, self._operand(other), self)
 
     def __truediv__(self, other: Any) -> Tensor:
-        return _binary(ops.Div, self, self._operand(other))
+        return _binary(ops.Div, _floating(self), _floating(self._operand(other)))
 
     def __rtruediv__(self, other: Any) -> Tensor:
-        return _binary(ops.Div, self._operand(other), self)
+        return _binary(ops.Div, _floating(self._operand(other)), _floating(self))
 
     def __pow__(self, other: Any) -> Tensor:
         return _binary(ops.Pow, self, self._operand(other))
@@ -809,7 +811,7 @@ class Tensor:
         >>> Tensor([0.0]).exp().tolist()
         [1.0]
         """
-        return ops.Exp.apply(self)
+        return ops.Exp.apply(_floating(self))
 
     def log(self) -> Tensor:
         """Natural logarithm, elementwise (like `torch.log`).
@@ -817,7 +819,7 @@ class Tensor:
         >>> Tensor([1.0]).log().tolist()
         [0.0]
         """
-        return ops.Log.apply(self)
+        return ops.Log.apply(_floating(self))
 
     def sqrt(self) -> Tensor:
         """Square root, elementwise (like `torch.sqrt`).
@@ -825,7 +827,7 @@ class Tensor:
         >>> Tensor([4.0, 9.0]).sqrt().tolist()
         [2.0, 3.0]
         """
-        return ops.Sqrt.apply(self)
+        return ops.Sqrt.apply(_floating(self))
 
     def abs(self) -> Tensor:
         """Absolute value; its gradient at 0 is 0, as in PyTorch (like `torch.abs`).
@@ -857,7 +859,7 @@ class Tensor:
         >>> Tensor([0.0]).tanh().tolist()
         [0.0]
         """
-        return ops.Tanh.apply(self)
+        return ops.Tanh.apply(_floating(self))
 
     def sigmoid(self) -> Tensor:
         """1 / (1 + exp(-x)), stable for any x (like `torch.sigmoid`).
@@ -865,7 +867,7 @@ class Tensor:
         >>> Tensor([0.0, -1000.0]).sigmoid().tolist()
         [0.5, 0.0]
         """
-        return ops.Sigmoid.apply(self)
+        return ops.Sigmoid.apply(_floating(self))
 
     def gelu(self, approximate: str = "none") -> Tensor:
         """GELU: x * Phi(x) with the exact erf (default) or `approximate='tanh'` (`torch.nn.GELU`).
@@ -875,7 +877,7 @@ class Tensor:
         """
         if approximate not in ("none", "tanh"):
             raise ValueError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
-        return ops.Gelu.apply(self, approximate=approximate)
+        return ops.Gelu.apply(_floating(self), approximate=approximate)
 
     def softplus(self, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
         """log(1 + exp(beta x)) / beta, linear where beta x > threshold (`F.softplus`).
@@ -883,7 +885,7 @@ class Tensor:
         >>> round(Tensor([0.0]).softplus().item(), 4)
         0.6931
         """
-        return ops.Softplus.apply(self, beta=float(beta), threshold=float(threshold))
+        return ops.Softplus.apply(_floating(self), beta=float(beta), threshold=float(threshold))
 
     def clip(self, min: Any = None, max: Any = None) -> Tensor:
         """Clamp into [min, max]; the gradient passes where min <= x <= max (like `torch.clamp`).
@@ -974,7 +976,7 @@ class Tensor:
         axis, keepdims = _axis_args(axis, keepdims, dim, keepdim)
         axes = _axes("mean", axis, self.ndim)
         n = math.prod(self.shape[a] for a in axes)
-        return self.sum(axes, keepdims) / n
+        return _floating(self).sum(axes, keepdims) / n
 
     def var(
         self,
@@ -1084,7 +1086,7 @@ class Tensor:
         """
         axis = axis if dim is None else dim
         _axes("log_softmax", axis, self.ndim)
-        return ops.LogSoftmax.apply(self, axis=axis)
+        return ops.LogSoftmax.apply(_floating(self), axis=axis)
 
     # --- movement
     def reshape(self, *shape: Any) -> Tensor:
@@ -1211,7 +1213,7 @@ class Tensor:
             step = split_size_or_sections
             if step <= 0:
                 raise ValueError(f"split: split_size must be positive, got {step}")
-            sizes = [min(step, n - i) for i in range(0, n, step)]
+            sizes = [min(step, n - i) for i in range(0, n, step)] or [0]  # empty: one piece
         else:
             sizes = [int(s) for s in split_size_or_sections]
             if sum(sizes) != n:
@@ -1231,6 +1233,8 @@ class Tensor:
         """
         if chunks <= 0:
             raise ValueError(f"chunk: chunks must be positive, got {chunks}")
+        if self.shape[dim] == 0:
+            return self.split([0] * chunks, dim)  # PyTorch gives `chunks` empty pieces
         return self.split(max(1, -(-self.shape[dim] // chunks)), dim)
 
     def pad(self, pad: Sequence[int], value: float = 0.0) -> Tensor:
@@ -1246,7 +1250,13 @@ class Tensor:
             )
         widths = [(0, 0)] * self.ndim
         for i in range(len(pad) // 2):
-            widths[self.ndim - 1 - i] = (int(pad[2 * i]), int(pad[2 * i + 1]))
+            axis = self.ndim - 1 - i
+            widths[axis] = (int(pad[2 * i]), int(pad[2 * i + 1]))
+            if self.shape[axis] + sum(widths[axis]) < 0:
+                raise ValueError(
+                    f"pad: widths {widths[axis]} crop more than the {self.shape[axis]} elements "
+                    f"of axis {axis} (shape {self.shape})"
+                )
         return ops.Pad.apply(self, widths=tuple(widths), value=value)
 
     # NOTE: last in the class body: these names shadow builtins for what follows them
@@ -1286,6 +1296,12 @@ class Tensor:
 
 
 # ----------------------------------------------------------------------------- helpers
+
+
+def _floating(t: Tensor) -> Tensor:
+    """t itself if it is floating point, else cast to the default float dtype (as PyTorch's
+    true division, exp, log, ... do with integer tensors)."""
+    return t if t.data.dtype.kind in "fc" else t.astype(_defaults.dtype)
 
 
 def _dtype_of(t: Any) -> np.dtype:
@@ -1329,8 +1345,8 @@ def _index(index: Any) -> tuple[Any, bool]:
     for p in parts:
         if isinstance(p, Tensor):
             p = p.data
-        if isinstance(p, list):
-            p = np.asarray(p)
+        if isinstance(p, list | range) or (isinstance(p, tuple) and isinstance(index, tuple)):
+            p = np.asarray(p)  # a list (or a tuple inside a tuple index) is an integer array
         if isinstance(p, np.ndarray) and p.dtype != bool:
             if p.ndim == 0:
                 p = int(p)
@@ -1349,6 +1365,10 @@ def _promote(a: Tensor, b: Tensor) -> tuple[Tensor, Tensor]:
         dt = da
     elif _is_float(db) and not _is_float(da):
         dt = db
+    elif a.ndim == 0 and b.ndim > 0:
+        dt = db  # a 0-d operand is 'weak' within its category, as in PyTorch
+    elif b.ndim == 0 and a.ndim > 0:
+        dt = da
     else:
         dt = np.promote_types(da, db)
     return a.astype(dt), b.astype(dt)
@@ -1398,11 +1418,12 @@ def matmul(a: Any, b: Any) -> Tensor:
     try:
         return ops.Matmul.apply(a, b)
     except ValueError:
-        raise ValueError(
-            f"matmul: shapes {a.shape} and {b.shape} are not aligned "
-            f"({a.shape[-1]} != {b.shape[0] if b.ndim == 1 else b.shape[-2]}) "
-            "or their batch dims do not broadcast"
-        ) from None
+        k_b = b.shape[0] if b.ndim == 1 else b.shape[-2]
+        if a.shape[-1] != k_b:
+            why = f"are not aligned ({a.shape[-1]} != {k_b})"
+        else:
+            why = f"have batch dims {a.shape[:-2]} and {b.shape[:-2]} that do not broadcast"
+        raise ValueError(f"matmul: shapes {a.shape} and {b.shape} {why}") from None
 
 
 def where(cond: Any, a: Any, b: Any) -> Tensor:

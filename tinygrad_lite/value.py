@@ -66,6 +66,8 @@ class Pow(ScalarFunction):
         return _pow(a, k)
 
     def backward(self, g):
+        if self.k == 0:
+            return (0.0,)  # NOTE: 0 * 0**-1 would be nan at a = 0; a**0 is constant
         return ((self.k * _pow(self.a, self.k - 1)) * g,)
 
 
@@ -80,9 +82,12 @@ class PowValue(ScalarFunction):
         return self.out
 
     def backward(self, g):
-        ga = self.b * _pow(self.a, self.b - 1) * g
-        # NOTE: d(a^b)/db = a^b log a, taken as 0 where a == 0 (PyTorch's convention)
-        gb = 0.0 if self.a == 0 else self.out * math.log(abs(self.a)) * g
+        ga = 0.0 if self.b == 0 else self.b * _pow(self.a, self.b - 1) * g
+        # NOTE: d(a^b)/db = a^b log a: 0 where a == 0 (PyTorch's convention), nan for a < 0
+        if self.a == 0:
+            gb = 0.0
+        else:
+            gb = self.out * math.log(self.a) * g if self.a > 0 else math.nan
         return ga, gb
 
 

@@ -3,7 +3,8 @@
 Written against the node protocol only (autograd.py's docstring): a node has `data`, `grad`,
 `requires_grad`, `_scalar` and `_ctx`; a Function has `parents`, `name` and `summed`. So Value
 graphs, Tensor graphs and mixed graphs draw the same way, before or after `backward()` (which
-frees saved arrays but keeps parents, op names and the summed axes).
+frees saved arrays and intermediates' data, but keeps the graph's shape: Ghost parents with
+shape and dtype, op names and the summed axes).
 
 Value nodes are micrograd's records (label | data | grad) with a small op node in front of each
 computed one. Tensor nodes are one record each: op, shape and dtype, then a summary of the data
@@ -148,7 +149,10 @@ def _body(root: Any, rankdir: str) -> list[str]:
                 head = ctx.name
             else:
                 head = "leaf" if node.requires_grad else "constant"
-            fields = [head, f"{data.shape} {data.dtype.name}", "data " + _summary(data)]
+            if data is None:  # an intermediate whose data backward freed (a Ghost)
+                fields = [head, f"{node.shape} {node.dtype.name}", "data freed by backward"]
+            else:
+                fields = [head, f"{data.shape} {data.dtype.name}", "data " + _summary(data)]
             if node.requires_grad:
                 grad = node.grad
                 fields.append("grad " + ("None" if grad is None else _summary(grad)))
