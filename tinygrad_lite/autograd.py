@@ -474,7 +474,11 @@ def _shared(pg: Any, gn: Any, in_grads: tuple) -> bool:
     of the same memory (Add, Reshape, Cat pass g on), or backward returned it twice."""
     if pg is gn or (pg.base is not None and (pg.base is gn or pg.base is getattr(gn, "base", 0))):
         return True
-    return sum(q is pg for q in in_grads) > 1
+    seen = 0
+    for q in in_grads:
+        if q is pg:
+            seen += 1
+    return seen > 1
 
 
 def _run_manual(node: Any, ctx: Function, gn: float, micrograd: bool) -> tuple:

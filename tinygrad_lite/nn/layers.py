@@ -261,8 +261,9 @@ class MLP(Module):
     def forward(self, x: Any) -> Any:
         """(..., nin) -> (..., nouts[-1]) through every Layer; a list of Values or numbers
         gives Values (one Value when the last layer has one neuron)."""
-        t, listed = _micrograd_input(x, self.layers[0].weight.dtype)
-        for layer in self.layers:
+        layers = self.layers
+        t, listed = _micrograd_input(x, layers[0].weight.dtype)
+        for layer in layers:
             t = layer._apply(t)
         return _micrograd_output(t) if listed else t
 
