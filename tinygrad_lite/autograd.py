@@ -13,6 +13,10 @@ The engine is written against a small protocol that both implement:
 A Function instance is the edge bundle of one op: it holds its inputs (`parents`), which of them
 need a gradient (`needs`) and whatever its backward needs. It never refers to its output, so the
 graph has no reference cycles and is freed by reference counting as soon as it is dropped.
+After backward (unless `retain_graph=True`) each Function drops what it saved, and intermediate
+Tensors among its parents become `Ghost`s (creator, shape, dtype): their data is freed, the
+graph's shape stays for drawing. Leaf gradients and the freeing wait until the whole pass has
+succeeded, so an error halfway changes nothing.
 """
 
 from __future__ import annotations
